@@ -1,0 +1,63 @@
+// Model and sampling configuration: validation and schema declarations (see config.h).
+#include "model/config.h"
+
+#include "util/config.h"
+
+namespace stepcoder::model {
+
+std::string describe_shape(const ModelConfig& c) {
+  return "vocab " + std::to_string(c.vocab_size) + ", dim " + std::to_string(c.dim) + ", layers " +
+         std::to_string(c.layers) + ", heads " + std::to_string(c.heads) + ", kv_heads " +
+         std::to_string(c.resolved_kv_heads()) + ", mlp_hidden " +
+         std::to_string(c.resolved_mlp_hidden()) + ", context " + std::to_string(c.context) +
+         (c.tie_embeddings ? ", tied head" : ", separate head");
+}
+
+Status validate(const ModelConfig& c) {
+  auto bad = [](const std::string& why) { return Error("model config: " + why); };
+  if (c.dim <= 0 || c.layers <= 0 || c.heads <= 0 || c.context <= 0)
+    return bad("dim, layers, heads and context must be positive");
+  if (c.dim % c.heads != 0)
+    return bad("model.heads " + std::to_string(c.heads) + " does not divide model.dim " +
+               std::to_string(c.dim) + " (HINT: use heads that divide the width, e.g. 8 for 256)");
+  if (c.head_dim() % 2 != 0)
+    return bad("head size dim/heads = " + std::to_string(c.head_dim()) +
+               " must be even for rotary positions");
+  if (c.kv_heads < 0 || c.heads % c.resolved_kv_heads() != 0)
+    return bad("model.kv_heads " + std::to_string(c.kv_heads) + " must divide model.heads " +
+               std::to_string(c.heads));
+  if (c.vocab_size < 0) return bad("model.vocab_size must not be negative");
+  if (c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
+    return bad("model.device '" + c.device + "' is neither cpu nor cuda[:N]");
+  return {};
+}
+
+void describe(ModelConfig& c, ConfigSchema& s, const std::string& p) {
+  s.add(p + ".vocab_size", &c.vocab_size, "vocabulary size; 0 takes it from the tokenizer").range(0, 1e7);
+  s.add(p + ".dim", &c.dim, "width of the residual stream").range(8, 65536);
+  s.add(p + ".layers", &c.layers, "transformer blocks").range(1, 256);
+  s.add(p + ".heads", &c.heads, "attention heads (must divide dim)").range(1, 1024);
+  s.add(p + ".kv_heads", &c.kv_heads, "key/value heads for grouped-query attention; 0 = heads").range(0, 1024);
+  s.add(p + ".mlp_hidden", &c.mlp_hidden, "SwiGLU hidden width; 0 = 8/3 dim").range(0, 1e6);
+  s.add(p + ".context", &c.context, "longest prompt + completion in tokens").range(8, 1e6);
+  s.add(p + ".rope_theta", &c.rope_theta, "rotary position base").range(1, 1e9);
+  s.add(p + ".norm_eps", &c.norm_eps, "RMSNorm epsilon").range(0, 1);
+  s.add(p + ".tie_embeddings", &c.tie_embeddings, "output head shares the embedding matrix");
+  s.add(p + ".device", &c.device, "torch device: cpu, cuda or cuda:N");
+  s.add(p + ".threads", &c.threads, "CPU threads for LibTorch").range(1, 1024);
+  s.add(p + ".tokenizer", &c.tokenizer, "SentencePiece model; empty = train one into the run directory");
+  s.add(p + ".init_from", &c.init_from, "start from a checkpoint (.pt) or a Hugging Face Llama directory");
+  s.add(p + ".seed", &c.seed, "seed of initialization and data order").range(0, 9e18);
+}
+
+void describe(SamplingConfig& c, ConfigSchema& s, const std::string& p) {
+  s.add(p + ".temperature", &c.temperature, "softmax temperature; 0 = greedy").range(0, 100);
+  s.add(p + ".top_k", &c.top_k, "keep the k most likely tokens; 0 = off").range(0, 1e7);
+  s.add(p + ".top_p", &c.top_p, "nucleus sampling mass; 1 = off").range(0, 1);
+  s.add(p + ".max_new_tokens", &c.max_new_tokens, "longest completion in tokens").range(1, 1e6);
+  s.add(p + ".stop", &c.stop, "stop sequences: the completion ends after the first one");
+  s.add(p + ".seed", &c.seed, "sampling seed (same seed, same samples)").range(0, 9e18);
+  s.add(p + ".batch_size", &c.batch_size, "sequences sampled together").range(1, 1e5);
+}
+
+}  // namespace stepcoder::model

@@ -1,0 +1,64 @@
+// Configuration of the policy model and of sampling: sizes, device, threads, sampler chain.
+// Plain structs without LibTorch, so the CLI and other libraries can hold them; describe()
+// declares the YAML keys once for loading and for the generated reference.
+//
+//   ModelConfig m;  SamplingConfig s;
+//   ConfigSchema schema;
+//   describe(m, schema, "model");  describe(s, schema, "sampling");
+//   if (Status st = schema.load_file("run.yaml"); !st) die(st.error());
+//   if (Status st = validate(m); !st) die(st.error());   // "model.heads 6 does not divide ..."
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/expected.h"
+
+namespace stepcoder {
+class ConfigSchema;
+}
+
+namespace stepcoder::model {
+
+struct ModelConfig {
+  int vocab_size = 0;     // 0: taken from the tokenizer
+  int dim = 256;          // width of the residual stream
+  int layers = 6;
+  int heads = 8;
+  int kv_heads = 0;       // grouped-query attention; 0: same as heads
+  int mlp_hidden = 0;     // SwiGLU hidden width; 0: 8/3 * dim rounded up to a multiple of 32
+  int context = 384;      // longest sequence (prompt + completion) in tokens
+  double rope_theta = 10000.0;
+  double norm_eps = 1e-5;
+  bool tie_embeddings = true;  // output head shares the token embedding matrix
+  std::string device = "cpu";  // "cpu" or "cuda" (when LibTorch was built with it)
+  int threads = 2;             // intra-op CPU threads (torch::set_num_threads)
+  std::string tokenizer;       // path of the SentencePiece model ("" = train one for the run)
+  std::string init_from;       // a checkpoint (.pt) or a Hugging Face Llama directory to start from
+  int64_t seed = 1234;
+
+  int head_dim() const { return dim / heads; }
+  int resolved_kv_heads() const { return kv_heads > 0 ? kv_heads : heads; }
+  int resolved_mlp_hidden() const { return mlp_hidden > 0 ? mlp_hidden : (8 * dim / 3 + 31) / 32 * 32; }
+};
+
+// One line naming every size, used in shape-mismatch messages.
+std::string describe_shape(const ModelConfig& c);
+// Sizes that cannot build a model (heads not dividing the width, odd head size, ...).
+Status validate(const ModelConfig& c);
+void describe(ModelConfig& c, ConfigSchema& schema, const std::string& prefix = "model");
+
+struct SamplingConfig {
+  double temperature = 0.8;  // 0 = greedy
+  int top_k = 0;             // 0 = off
+  double top_p = 1.0;        // 1 = off
+  int max_new_tokens = 256;
+  std::vector<std::string> stop;  // the completion ends after the first of these strings
+  int64_t seed = 0;
+  int batch_size = 32;       // sequences sampled together
+};
+
+void describe(SamplingConfig& c, ConfigSchema& schema, const std::string& prefix = "sampling");
+
+}  // namespace stepcoder::model

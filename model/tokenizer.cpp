@@ -1,0 +1,224 @@
+// SentencePiece behind the code pre-tokenizer (see tokenizer.h). Training feeds SentencePiece
+// only the word segments, each with its count, so no piece spans an operator, a digit or a
+// line break; the fixed symbols are control symbols that the encoder maps directly.
+#include "model/tokenizer.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "model/spm_bridge.h"
+#include "util/files.h"
+
+namespace stepcoder::model {
+
+namespace {
+
+const std::string kSpace = "\xE2\x96\x81";  // SentencePiece's visible space
+
+std::string unescape_piece(std::string p) {
+  std::string out;
+  for (size_t i = 0; i < p.size();) {
+    if (p.compare(i, kSpace.size(), kSpace) == 0) {
+      out += ' ';
+      i += kSpace.size();
+    } else {
+      out += p[i++];
+    }
+  }
+  return out;
+}
+
+// "<0x41>" -> 0x41, or -1.
+int byte_piece_value(const std::string& p) {
+  if (p.size() != 6 || p.compare(0, 3, "<0x") != 0 || p[5] != '>') return -1;
+  return static_cast<int>(std::stoi(p.substr(3, 2), nullptr, 16));
+}
+
+// Writes the word counts as SentencePiece's TSV input (sentence \t count), most frequent first
+// so that training is independent of hash order.
+Expected<std::string> write_word_counts(const std::vector<std::string>& texts,
+                                        const PretokOptions& opts, const TempDir& dir) {
+  std::map<std::string, int64_t> counts;
+  for (const std::string& t : texts)
+    for (const Segment& s : pretokenize(t, opts))
+      if (s.kind == Segment::Kind::Word) ++counts[t.substr(s.begin, s.end - s.begin)];
+  if (counts.empty()) return Error("the corpus has no words to learn a vocabulary from");
+  std::vector<std::pair<std::string, int64_t>> rows(counts.begin(), counts.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string tsv;
+  for (const auto& [w, c] : rows) tsv += w + "\t" + std::to_string(c) + "\n";
+  std::string path = dir.file("words.tsv");
+  if (Status st = write_file_atomic(path, tsv); !st) return Error(st.error());
+  return path;
+}
+
+}  // namespace
+
+Tokenizer::Tokenizer() = default;
+
+Status Tokenizer::open_bridge() {
+  std::string error;
+  sp_.reset(create_spm_bridge(&error));
+  if (!sp_) return Error("loading SentencePiece: " + error);
+  return {};
+}
+Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
+Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
+Tokenizer::~Tokenizer() = default;
+Tokenizer::Tokenizer(const Tokenizer& o) : Tokenizer() {
+  Status st = init(o.serialized_, "copy");
+  (void)st;  // the same bytes loaded once already
+}
+
+Expected<Tokenizer> Tokenizer::train(const std::vector<std::string>& texts,
+                                     const TokenizerTrainOptions& o) {
+  PretokOptions popts{o.split_underscore, o.max_indent};
+  auto dir = TempDir::create("stepcoder-tok");
+  if (!dir) return Error("training tokenizer: " + dir.error());
+  auto tsv = write_word_counts(texts, popts, *dir);
+  if (!tsv) return Error("training tokenizer: " + tsv.error());
+  std::string control;
+  for (const auto& [name, text] : fixed_symbols(popts)) control += (control.empty() ? "" : ",") + name;
+  std::unordered_map<std::string, std::string> args = {
+      {"input", *tsv}, {"input_format", "tsv"},
+      {"vocab_size", std::to_string(o.vocab_size)}, {"model_type", o.model_type},
+      {"character_coverage", "1.0"}, {"byte_fallback", "true"}, {"split_digits", "true"},
+      {"normalization_rule_name", "identity"}, {"add_dummy_prefix", "false"},
+      {"remove_extra_whitespaces", "false"}, {"split_by_whitespace", "true"},
+      {"hard_vocab_limit", "false"}, {"split_by_unicode_script", "false"}, {"num_threads", "1"}, {"max_sentencepiece_length", "24"},
+      {"unk_id", "0"}, {"bos_id", "1"}, {"eos_id", "2"}, {"pad_id", "3"},
+      {"control_symbols", control}, {"minloglevel", "2"}};
+  std::string error;
+  std::unique_ptr<SpmBridge> trainer(create_spm_bridge(&error));
+  if (!trainer) return Error("training tokenizer: " + error);
+  std::string proto;
+  error = trainer->train(args, static_cast<uint32_t>(o.seed), &proto);
+  if (!error.empty()) return Error("training tokenizer: SentencePiece: " + error);
+  return from_serialized(proto, "trained tokenizer");
+}
+
+Expected<Tokenizer> Tokenizer::load(const std::string& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return Error("loading tokenizer: " + bytes.error());
+  return from_serialized(*bytes, path);
+}
+
+Expected<Tokenizer> Tokenizer::from_serialized(const std::string& bytes, const std::string& origin) {
+  Tokenizer t;
+  if (Status st = t.init(bytes, origin); !st) return Error(st.error());
+  return t;
+}
+
+Status Tokenizer::init(const std::string& bytes, const std::string& origin) {
+  if (Status st = open_bridge(); !st) return Error("loading tokenizer " + origin + ": " + st.error());
+  std::string why = sp_->load(bytes);
+  if (!why.empty())
+    return Error("loading tokenizer " + origin + ": not a SentencePiece model (" + why +
+                 ")\n---> HINT: train one with `stepcoder tokenizer train CORPUS -o tok.model`");
+  serialized_ = bytes;
+  bos_ = sp_->special_id('b'), eos_ = sp_->special_id('e'), pad_ = sp_->special_id('p');
+  const int unk = sp_->special_id('u');
+  std::fill(std::begin(byte_ids_), std::end(byte_ids_), -1);
+  std::unordered_map<std::string, std::string> fixed_text;
+  pretok_ = sp_->piece_to_id(kPretokMarker) != unk;
+  opts_.split_underscore = sp_->piece_to_id(kUnderscoreSymbol) != unk;
+  opts_.max_indent = 0;
+  while (sp_->piece_to_id("<nl:" + std::to_string(opts_.max_indent + 1) + ">") != unk)
+    ++opts_.max_indent;
+  if (pretok_)
+    for (auto& [name, text] : fixed_symbols(opts_)) fixed_text[name] = text;
+  const int n = sp_->piece_size();
+  texts_.assign(n, "");
+  fixed_.clear();
+  for (int id = 0; id < n; ++id) {
+    std::string p = sp_->id_to_piece(id);
+    const int type = sp_->piece_type(id);
+    if (type == 3) {
+      int b = byte_piece_value(p);
+      if (b >= 0) byte_ids_[b] = id, texts_[id] = std::string(1, static_cast<char>(b));
+    } else if (type == 2) {
+      auto it = fixed_text.find(p);
+      if (it != fixed_text.end()) fixed_[p] = id, texts_[id] = it->second;
+    } else if (type != 1) {
+      texts_[id] = unescape_piece(p);
+    }
+  }
+  if (pretok_ && (fixed_.size() != fixed_text.size() || byte_ids_[0] < 0))
+    return Error("loading tokenizer " + origin + ": the symbol table is incomplete (" +
+                 std::to_string(fixed_.size()) + " of " + std::to_string(fixed_text.size()) +
+                 " fixed symbols, byte fallback " + (byte_ids_[0] < 0 ? "missing" : "present") + ")");
+  return {};
+}
+
+Status Tokenizer::save(const std::string& path) const {
+  if (Status st = write_file_atomic(path, serialized_); !st) return Error("saving tokenizer: " + st.error());
+  return {};
+}
+
+void Tokenizer::encode_word(std::string_view text, size_t offset, Encoding& out) const {
+  std::vector<int> ids = sp_->encode(std::string(text));
+  // Offsets follow from the exact per-token texts; when they do not add up to the segment
+  // (a character SentencePiece normalizes), fall back to bytes so decoding stays exact.
+  std::string joined;
+  for (int id : ids) joined += texts_[id];
+  if (joined != text) {
+    ids.clear();
+    for (unsigned char c : text) ids.push_back(byte_ids_[c]);
+  }
+  size_t pos = offset;
+  for (int id : ids) {
+    size_t len = texts_[id].size();
+    out.ids.push_back(id);
+    out.spans.push_back({static_cast<int>(pos), static_cast<int>(pos + len)});
+    pos += len;
+  }
+}
+
+Encoding Tokenizer::encode_plain(std::string_view text) const {
+  Encoding out;
+  for (const SpmPiece& p : sp_->encode_with_offsets(std::string(text))) {
+    out.ids.push_back(p.id);
+    out.spans.push_back({p.begin, p.end});
+  }
+  return out;
+}
+
+Encoding Tokenizer::encode(std::string_view text) const {
+  if (!pretok_) return encode_plain(text);
+  Encoding out;
+  for (const Segment& s : pretokenize(text, opts_)) {
+    std::string_view part = text.substr(s.begin, s.end - s.begin);
+    if (s.kind == Segment::Kind::Fixed) {
+      out.ids.push_back(fixed_.at(s.symbol));
+      out.spans.push_back({static_cast<int>(s.begin), static_cast<int>(s.end)});
+    } else if (s.kind == Segment::Kind::Byte) {
+      out.ids.push_back(byte_ids_[static_cast<unsigned char>(part[0])]);
+      out.spans.push_back({static_cast<int>(s.begin), static_cast<int>(s.end)});
+    } else {
+      encode_word(part, s.begin, out);
+    }
+  }
+  return out;
+}
+
+std::string Tokenizer::decode(const std::vector<int>& ids) const {
+  if (!pretok_) return sp_->decode(ids);
+  std::string out;
+  for (int id : ids) out += token_text(id);
+  return out;
+}
+
+const std::string& Tokenizer::token_text(int id) const {
+  static const std::string kEmpty;
+  if (id < 0 || id >= static_cast<int>(texts_.size())) return kEmpty;
+  return texts_[id];
+}
+
+std::string Tokenizer::piece(int id) const {
+  if (id < 0 || id >= vocab_size()) return "";
+  return sp_->id_to_piece(id);
+}
+
+}  // namespace stepcoder::model

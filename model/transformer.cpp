@@ -1,0 +1,229 @@
+// Decoder-only transformer with a value head (see transformer.h). Attention is written out
+// (LibTorch 1.13 has no fused kernel) with one boolean mask per forward shared by all layers.
+#include "model/transformer.h"
+
+#include <cmath>
+
+namespace stepcoder::model {
+
+namespace {
+
+// HF Llama convention: the two halves of each head are the rotated pairs.
+torch::Tensor rotate_half(const torch::Tensor& x) {
+  int64_t half = x.size(-1) / 2;
+  return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+  return x * cos + rotate_half(x) * sin;
+}
+
+}  // namespace
+
+RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : eps_(eps) {
+  weight = register_parameter("weight", torch::ones({dim}));
+}
+
+torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
+  auto rms = torch::rsqrt(x.pow(2).mean(-1, /*keepdim=*/true) + eps_);
+  return x * rms * weight;
+}
+
+AttentionImpl::AttentionImpl(const ModelConfig& c)
+    : heads_(c.heads), kv_heads_(c.resolved_kv_heads()), head_dim_(c.head_dim()) {
+  auto lin = [](int64_t in, int64_t out) { return torch::nn::LinearOptions(in, out).bias(false); };
+  wq = register_module("wq", torch::nn::Linear(lin(c.dim, heads_ * head_dim_)));
+  wk = register_module("wk", torch::nn::Linear(lin(c.dim, kv_heads_ * head_dim_)));
+  wv = register_module("wv", torch::nn::Linear(lin(c.dim, kv_heads_ * head_dim_)));
+  wo = register_module("wo", torch::nn::Linear(lin(heads_ * head_dim_, c.dim)));
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                     const torch::Tensor& sin, const torch::Tensor& mask,
+                                     KVCache* cache, int layer) {
+  const int64_t B = x.size(0), T = x.size(1);
+  auto q = wq(x).view({B, T, heads_, head_dim_}).transpose(1, 2);     // (B, H, T, hd)
+  auto k = wk(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);  // (B, Hkv, T, hd)
+  auto v = wv(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
+  q = apply_rope(q, cos, sin);
+  k = apply_rope(k, cos, sin);
+  if (cache) {
+    const int64_t past = cache->length;
+    cache->k[layer].narrow(2, past, T).copy_(k);
+    cache->v[layer].narrow(2, past, T).copy_(v);
+    k = cache->k[layer].narrow(2, 0, past + T);  // (B, Hkv, S, hd)
+    v = cache->v[layer].narrow(2, 0, past + T);
+  }
+  if (kv_heads_ != heads_) {
+    k = k.repeat_interleave(heads_ / kv_heads_, /*dim=*/1);
+    v = v.repeat_interleave(heads_ / kv_heads_, /*dim=*/1);
+  }
+  auto att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(head_dim_)));
+  att = att.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+  att = torch::softmax(att, -1);                                  // (B, H, T, S)
+  auto y = torch::matmul(att, v).transpose(1, 2).reshape({B, T, heads_ * head_dim_});
+  return wo(y);
+}
+
+MlpImpl::MlpImpl(int64_t dim, int64_t hidden) {
+  auto lin = [](int64_t in, int64_t out) { return torch::nn::LinearOptions(in, out).bias(false); };
+  gate = register_module("gate", torch::nn::Linear(lin(dim, hidden)));
+  up = register_module("up", torch::nn::Linear(lin(dim, hidden)));
+  down = register_module("down", torch::nn::Linear(lin(hidden, dim)));
+}
+
+torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
+  return down(torch::silu(gate(x)) * up(x));
+}
+
+BlockImpl::BlockImpl(const ModelConfig& c) {
+  attn_norm = register_module("attn_norm", RMSNorm(c.dim, c.norm_eps));
+  attn = register_module("attn", Attention(c));
+  mlp_norm = register_module("mlp_norm", RMSNorm(c.dim, c.norm_eps));
+  mlp = register_module("mlp", Mlp(c.dim, c.resolved_mlp_hidden()));
+}
+
+torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                 const torch::Tensor& sin, const torch::Tensor& mask,
+                                 KVCache* cache, int layer) {
+  auto h = x + attn(attn_norm(x), cos, sin, mask, cache, layer);
+  return h + mlp(mlp_norm(h));
+}
+
+TransformerImpl::TransformerImpl(const ModelConfig& c) : cfg_(c) {
+  TORCH_CHECK(c.vocab_size > 0, "model vocab_size must be set before building the model");
+  tok_embeddings = register_module("tok_embeddings", torch::nn::Embedding(c.vocab_size, c.dim));
+  blocks = register_module("blocks", torch::nn::ModuleList());
+  for (int i = 0; i < c.layers; ++i) blocks->push_back(Block(c));
+  norm = register_module("norm", RMSNorm(c.dim, c.norm_eps));
+  if (!c.tie_embeddings)
+    lm_head = register_module(
+        "lm_head", torch::nn::Linear(torch::nn::LinearOptions(c.dim, c.vocab_size).bias(false)));
+  value_head = register_module("value_head", torch::nn::Linear(c.dim, 1));
+  // Rotary tables: inv_freq_j = theta^(-2j/hd), angle = position * inv_freq, halves repeated.
+  const int64_t hd = c.head_dim();
+  auto inv_freq = torch::pow(c.rope_theta, torch::arange(0, hd, 2, torch::kFloat64) / double(hd)).reciprocal();
+  auto angles = torch::outer(torch::arange(c.context, torch::kFloat64), inv_freq);  // (P, hd/2)
+  auto emb = torch::cat({angles, angles}, -1);                                       // (P, hd)
+  cos_ = register_buffer("rope_cos", emb.cos().to(torch::kFloat32));
+  sin_ = register_buffer("rope_sin", emb.sin().to(torch::kFloat32));
+  init_weights();
+}
+
+void TransformerImpl::init_weights() {
+  torch::NoGradGuard no_grad;
+  const double resid_std = 0.02 / std::sqrt(2.0 * cfg_.layers);
+  for (auto& p : named_parameters()) {
+    const std::string& name = p.key();
+    if (p.value().dim() < 2) continue;  // norm weights stay 1, biases handled below
+    bool residual_out = name.find("wo.weight") != std::string::npos ||
+                        name.find("down.weight") != std::string::npos;
+    p.value().normal_(0.0, residual_out ? resid_std : 0.02);
+  }
+  value_head->weight.zero_();
+  value_head->bias.zero_();
+}
+
+torch::Tensor TransformerImpl::build_mask(int64_t T, int64_t past, const torch::Tensor& key_valid) const {
+  const int64_t S = past + T;
+  auto opts = torch::TensorOptions().device(cos_.device());
+  auto q_pos = torch::arange(past, S, opts.dtype(torch::kLong)).unsqueeze(1);  // (T, 1)
+  auto k_pos = torch::arange(0, S, opts.dtype(torch::kLong)).unsqueeze(0);     // (1, S)
+  auto mask = (k_pos <= q_pos).view({1, 1, T, S});
+  if (key_valid.defined()) {
+    TORCH_CHECK(key_valid.size(1) == S, "key_valid covers ", key_valid.size(1), " keys, expected ", S);
+    // A padding query may see no real key at all; it always sees itself, so softmax stays finite.
+    mask = (mask & key_valid.to(torch::kBool).view({-1, 1, 1, S})) | (k_pos == q_pos).view({1, 1, T, S});
+  }
+  return mask;
+}
+
+ForwardOutput TransformerImpl::forward(const torch::Tensor& ids, const torch::Tensor& positions,
+                                       const torch::Tensor& key_valid, KVCache* cache) {
+  const int64_t T = ids.size(1);
+  const int64_t past = cache ? cache->length : 0;
+  TORCH_CHECK(!cache || past + T <= cache->capacity(), "KV cache full: ", past, " + ", T, " > ",
+              cache->capacity());
+  torch::Tensor cos, sin;
+  if (positions.defined()) {
+    TORCH_CHECK(positions.numel() == 0 || positions.max().item<int64_t>() < cfg_.context,
+                "position beyond the model context ", cfg_.context);
+    cos = cos_.index({positions}).unsqueeze(1);  // (B, 1, T, hd)
+    sin = sin_.index({positions}).unsqueeze(1);
+  } else {
+    TORCH_CHECK(past + T <= cfg_.context, "sequence of ", past + T, " tokens is longer than the context ",
+                cfg_.context);
+    cos = cos_.narrow(0, past, T).view({1, 1, T, -1});
+    sin = sin_.narrow(0, past, T).view({1, 1, T, -1});
+  }
+  auto mask = build_mask(T, past, key_valid);
+  auto x = tok_embeddings(ids);  // (B, T, C)
+  for (size_t i = 0; i < blocks->size(); ++i)
+    x = blocks[i]->as<BlockImpl>()->forward(x, cos, sin, mask, cache, static_cast<int>(i));
+  if (cache) cache->length += T;
+  auto h = norm(x);
+  ForwardOutput out;
+  out.logits = cfg_.tie_embeddings ? torch::matmul(h, tok_embeddings->weight.t()) : lm_head(h);
+  out.values = value_head(h).squeeze(-1);  // (B, T)
+  return out;
+}
+
+KVCache TransformerImpl::new_cache(int64_t batch, int64_t max_len) const {
+  KVCache c;
+  auto opts = torch::TensorOptions().dtype(cos_.dtype()).device(cos_.device());
+  for (int i = 0; i < cfg_.layers; ++i) {
+    c.k.push_back(torch::zeros({batch, cfg_.resolved_kv_heads(), max_len, cfg_.head_dim()}, opts));
+    c.v.push_back(torch::zeros({batch, cfg_.resolved_kv_heads(), max_len, cfg_.head_dim()}, opts));
+  }
+  return c;
+}
+
+int64_t TransformerImpl::parameter_count() const {
+  int64_t n = 0;
+  for (const auto& p : parameters()) n += p.numel();
+  return n;
+}
+
+Transformer clone_model(const Transformer& model, bool frozen) {
+  Transformer copy(model->config());
+  torch::NoGradGuard no_grad;
+  auto src = model->named_parameters();
+  for (auto& p : copy->named_parameters()) p.value().copy_(src[p.key()]);
+  auto src_buf = model->named_buffers();
+  for (auto& b : copy->named_buffers()) b.value().copy_(src_buf[b.key()]);
+  copy->to(model->tok_embeddings->weight.device());
+  if (frozen) {
+    for (auto& p : copy->parameters()) p.set_requires_grad(false);
+    copy->eval();
+  }
+  return copy;
+}
+
+SequenceScores score_sequences(Transformer& model, const torch::Tensor& ids, double temperature) {
+  const int64_t T = ids.size(1);
+  auto out = model->forward(ids);
+  auto logits = out.logits.narrow(1, 0, T - 1);
+  if (temperature > 0 && temperature != 1.0) logits = logits / temperature;
+  auto logp = torch::log_softmax(logits, -1);  // (B, T-1, V)
+  SequenceScores s;
+  s.logprobs = logp.gather(-1, ids.narrow(1, 1, T - 1).unsqueeze(-1)).squeeze(-1);
+  s.entropy = -(logp.exp() * logp).sum(-1);
+  s.values = out.values.narrow(1, 0, T - 1);
+  return s;
+}
+
+Expected<torch::Device> resolve_device(const std::string& name) {
+  if (name == "cpu") return torch::Device(torch::kCPU);
+  if (name.rfind("cuda", 0) == 0) {
+    if (!torch::cuda::is_available())
+      return Error("model.device " + name + ": this LibTorch has no CUDA device (HINT: device: cpu)");
+    try {
+      return torch::Device(name);
+    } catch (const c10::Error& e) {
+      return Error("model.device " + name + ": " + e.what_without_backtrace());
+    }
+  }
+  return Error("model.device '" + name + "' is neither cpu nor cuda[:N]");
+}
+
+}  // namespace stepcoder::model
