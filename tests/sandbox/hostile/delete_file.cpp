@@ -1,0 +1,3 @@
+// expect: violation
+#include <unistd.h>
+int main() { return unlink("/tmp/stepcoder-hostile-victim"); }

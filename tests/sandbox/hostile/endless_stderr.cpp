@@ -1,0 +1,3 @@
+// expect: output_limit
+#include <cstdio>
+int main() { for (;;) std::fputs("error error error error error error error\n", stderr); }

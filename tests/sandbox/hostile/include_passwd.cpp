@@ -1,0 +1,4 @@
+// expect: compile_error
+// no-leak: root:
+#include "/etc/passwd"
+int main() {}

@@ -1,0 +1,3 @@
+// expect: compile_error
+#include __FILE__
+int main() {}

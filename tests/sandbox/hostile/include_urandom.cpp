@@ -1,0 +1,3 @@
+// expect: compile_error
+#include </dev/urandom>
+int main() {}

@@ -1,0 +1,3 @@
+// expect: violation
+#include <csignal>
+int main() { kill(-1, SIGKILL); return 0; }

@@ -1,0 +1,3 @@
+// expect: timeout
+#include <unistd.h>
+int main() { pause(); return 0; }

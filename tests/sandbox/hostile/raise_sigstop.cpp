@@ -1,0 +1,3 @@
+// expect: timeout
+#include <csignal>
+int main() { raise(SIGSTOP); return 0; }

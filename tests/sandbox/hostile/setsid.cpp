@@ -1,0 +1,3 @@
+// expect: violation
+#include <unistd.h>
+int main() { setsid(); for (;;) sleep(1); }

@@ -1,0 +1,3 @@
+// expect: timeout
+#include <unistd.h>
+int main() { sleep(100); return 0; }

@@ -1,0 +1,3 @@
+// expect: violation
+#include <thread>
+int main() { std::thread t([] {}); t.join(); }

@@ -1,0 +1,3 @@
+// expect: violation
+#include <unistd.h>
+int main() { if (vfork() == 0) _exit(0); return 0; }

@@ -1,0 +1,162 @@
+// The judge on ordinary programs: stdin/stdout tests, verdicts, diagnostics, cache, limits.
+#include <gtest/gtest.h>
+
+#include "sandbox/pool.h"
+#include "tests/sandbox/test_judge.h"
+
+namespace stepcoder::sandbox {
+namespace {
+
+using test_support::run_program;
+using test_support::shared_judge;
+
+const char* kAdder = R"(#include <bits/stdc++.h>
+using namespace std;
+int main() {
+    long a, b;
+    cin >> a >> b;
+    cout << a + b << endl;
+    return 0;
+}
+)";
+
+TEST(JudgeTest, IoCasesPassAndFail) {
+  JudgeRequest req;
+  req.program = kAdder;
+  req.tests.cases = {{"1 2\n", "3\n"}, {"10 -4\n", "6"}, {"2 2\n", "5\n"}};
+  JudgeResult r = shared_judge().judge(req);
+  EXPECT_EQ(r.verdict, Verdict::Failed) << r.message;
+  ASSERT_EQ(r.tests.size(), 3u);
+  EXPECT_EQ(r.tests[0].verdict, Verdict::Passed);
+  EXPECT_EQ(r.tests[1].verdict, Verdict::Passed);
+  EXPECT_EQ(r.tests[2].verdict, Verdict::Failed);
+  EXPECT_EQ(r.checks_passed, 2);
+  EXPECT_NEAR(r.pass_ratio, 2.0 / 3, 1e-9);
+  EXPECT_EQ(r.tests[0].stdout_text, "3\n");
+}
+
+TEST(JudgeTest, StopOnFirstFailureSkipsTheRest) {
+  JudgeRequest req;
+  req.program = kAdder;
+  req.tests.cases = {{"1 1\n", "3\n"}, {"1 2\n", "3\n"}};
+  req.stop_on_first_failure = true;
+  JudgeResult r = shared_judge().judge(req);
+  EXPECT_EQ(r.tests.size(), 1u);
+  EXPECT_EQ(r.checks_total, 2);
+  EXPECT_EQ(r.checks_passed, 0);
+}
+
+TEST(JudgeTest, CompileErrorHasLineAndColumn) {
+  JudgeResult r = run_program("int main() {\n  int x = y;\n}\n");
+  EXPECT_EQ(r.verdict, Verdict::CompileError);
+  ASSERT_FALSE(r.diagnostics.empty());
+  EXPECT_EQ(r.diagnostics[0].line, 2);
+  EXPECT_EQ(r.diagnostics[0].column, 11);
+  EXPECT_NE(r.diagnostics[0].message.find("'y'"), std::string::npos);
+  EXPECT_NE(r.message.find("line 2"), std::string::npos) << r.message;
+}
+
+TEST(JudgeTest, RuntimeErrorsAreClassified) {
+  JudgeResult segv = run_program("int main() { volatile int* p = nullptr; return *p; }\n");
+  EXPECT_EQ(segv.verdict, Verdict::RuntimeError);
+  EXPECT_EQ(segv.tests[0].signal, 11);
+  JudgeResult exit3 = run_program("int main() { return 3; }\n");
+  EXPECT_EQ(exit3.verdict, Verdict::RuntimeError);
+  EXPECT_EQ(exit3.tests[0].exit_code, 3);
+  JudgeResult div = run_program("int main(int argc, char**) { volatile int z = argc - 1; return 7 / z; }\n");
+  EXPECT_EQ(div.verdict, Verdict::RuntimeError);
+  EXPECT_EQ(div.tests[0].signal, 8);  // SIGFPE
+  JudgeResult thrown = run_program("#include <vector>\nint main() { std::vector<int> v; return v.at(3); }\n");
+  EXPECT_EQ(thrown.verdict, Verdict::RuntimeError);
+}
+
+TEST(JudgeTest, NoExpectedOutputMeansExitStatusOnly) {
+  JudgeResult r = run_program("#include <cstdio>\nint main() { std::puts(\"hi\"); }\n");
+  EXPECT_EQ(r.verdict, Verdict::Passed) << r.message;
+  EXPECT_EQ(r.tests[0].stdout_text, "hi\n");
+}
+
+TEST(JudgeTest, StdinLargerThanAPipeBufferIsDelivered) {
+  std::string input(1 << 20, 'a');
+  input += "\n";
+  JudgeResult r = run_program(
+      "#include <bits/stdc++.h>\nint main(){ std::string s; std::cin >> s; std::cout << s.size(); }\n",
+      input, std::to_string(1 << 20));
+  EXPECT_EQ(r.verdict, Verdict::Passed) << r.message;
+}
+
+TEST(JudgeTest, ProgramThatIgnoresStdinDoesNotHang) {
+  std::string input(4 << 20, 'x');
+  JudgeResult r = run_program("int main() { return 0; }\n", input);
+  EXPECT_EQ(r.verdict, Verdict::Passed) << r.message;
+}
+
+TEST(JudgeTest, SecondCompileIsACacheHit) {
+  std::string program = "int main() { return 0; } // cache-test " + std::to_string(::getpid()) + "\n";
+  JudgeResult first = run_program(program);
+  JudgeResult second = run_program(program);
+  EXPECT_EQ(first.verdict, Verdict::Passed);
+  EXPECT_FALSE(first.cache_hit);
+  EXPECT_TRUE(second.cache_hit);
+  EXPECT_LT(second.compile_ms, first.compile_ms);
+}
+
+TEST(JudgeTest, BadBytesAreACompileErrorNotACrash) {
+  JudgeResult nul = run_program(std::string("int main() {\0}", 14));
+  EXPECT_EQ(nul.verdict, Verdict::CompileError);
+  EXPECT_NE(nul.message.find("NUL byte at byte 12"), std::string::npos) << nul.message;
+  JudgeResult latin1 = run_program("int main() { /* caf\xe9 */ }\n");
+  EXPECT_EQ(latin1.verdict, Verdict::CompileError);
+  EXPECT_NE(latin1.message.find("not valid UTF-8"), std::string::npos);
+}
+
+TEST(JudgeTest, MissingCompilerIsAClearError) {
+  SandboxConfig cfg = test_support::test_config();
+  cfg.compiler = "no-such-compiler++";
+  auto j = SandboxJudge::create(cfg);
+  ASSERT_FALSE(j);
+  EXPECT_NE(j.error().find("no-such-compiler++"), std::string::npos);
+}
+
+TEST(JudgeTest, SharedRegionComesBackAfterACrash) {
+  // The program writes into the shared region at fd 4, then crashes.
+  JudgeRequest req;
+  req.program = R"(#include <sys/mman.h>
+#include <cstring>
+int main() {
+    char* p = (char*)mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, 4, 0);
+    if (p == MAP_FAILED) return 2;
+    std::memcpy(p, "counted", 7);
+    volatile int* z = nullptr;
+    return *z;
+}
+)";
+  req.shared_bytes = 4096;
+  req.tests.cases.push_back({"", std::nullopt});
+  JudgeResult r = shared_judge().judge(req);
+  EXPECT_EQ(r.verdict, Verdict::RuntimeError) << r.message;
+  ASSERT_EQ(r.tests.size(), 1u);
+  ASSERT_EQ(r.tests[0].shared.size(), 4096u);
+  EXPECT_EQ(r.tests[0].shared.substr(0, 7), "counted");
+}
+
+TEST(JudgeTest, PoolJudgesInParallelInOrder) {
+  JudgePool pool(shared_judge(), 2);
+  std::vector<JudgeRequest> reqs;
+  for (int i = 0; i < 6; ++i) {
+    JudgeRequest r;
+    r.program = kAdder;
+    r.tests.cases = {{std::to_string(i) + " 1\n", std::to_string(i + 1)}};
+    if (i == 3) r.tests.cases[0].output = "wrong";
+    reqs.push_back(r);
+  }
+  size_t last = 0;
+  std::vector<JudgeResult> out = pool.judge_all(reqs, [&](size_t n) { last = n; });
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_EQ(last, 6u);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(out[i].verdict, i == 3 ? Verdict::Failed : Verdict::Passed) << i;
+}
+
+}  // namespace
+}  // namespace stepcoder::sandbox
