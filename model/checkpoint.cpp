@@ -1,0 +1,180 @@
+// Checkpoint files (see checkpoint.h): a LibTorch archive with named entries. LibTorch
+// errors (a corrupt zip, a missing key) are caught here and returned with the file's name.
+#include "model/checkpoint.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "util/files.h"
+
+namespace stepcoder::model {
+
+namespace {
+
+constexpr const char* kFormat = "stepcoder-checkpoint-v1";
+
+nlohmann::json config_to_json(const ModelConfig& c) {
+  return {{"vocab_size", c.vocab_size}, {"dim", c.dim}, {"layers", c.layers}, {"heads", c.heads},
+          {"kv_heads", c.kv_heads}, {"mlp_hidden", c.mlp_hidden}, {"context", c.context},
+          {"rope_theta", c.rope_theta}, {"norm_eps", c.norm_eps},
+          {"tie_embeddings", c.tie_embeddings}};
+}
+
+ModelConfig config_from_json(const nlohmann::json& j) {
+  ModelConfig c;
+  c.vocab_size = j.at("vocab_size"), c.dim = j.at("dim"), c.layers = j.at("layers");
+  c.heads = j.at("heads"), c.kv_heads = j.at("kv_heads"), c.mlp_hidden = j.at("mlp_hidden");
+  c.context = j.at("context"), c.rope_theta = j.at("rope_theta"), c.norm_eps = j.at("norm_eps");
+  c.tie_embeddings = j.at("tie_embeddings");
+  return c;
+}
+
+bool same_shape(const ModelConfig& a, const ModelConfig& b) {
+  return config_to_json(a) == config_to_json(b);
+}
+
+torch::Tensor bytes_tensor(const std::string& s) {
+  return torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8).clone();
+}
+
+std::string tensor_bytes(const torch::Tensor& t) {
+  auto c = t.to(torch::kCPU).contiguous();
+  return std::string(static_cast<const char*>(c.data_ptr()), static_cast<size_t>(c.numel()));
+}
+
+std::string read_string(torch::serialize::InputArchive& a, const std::string& key) {
+  c10::IValue v;
+  a.read(key, v);
+  return v.toStringRef();
+}
+
+// Opens the archive and checks the format marker.
+Status open_archive(const std::string& path, const std::string& bytes, torch::serialize::InputArchive& a) {
+  try {
+    a.load_from(bytes.data(), bytes.size());
+    if (read_string(a, "format") != kFormat) return Error("unknown checkpoint format");
+  } catch (const c10::Error& e) {
+    return Error("loading checkpoint " + path + ": not a stepcoder checkpoint or a damaged file (" +
+                 e.what_without_backtrace() + ")");
+  }
+  return {};
+}
+
+}  // namespace
+
+Status save_checkpoint(const std::string& path, Transformer& model, const Tokenizer& tok,
+                       torch::optim::Optimizer* optimizer, const TrainState& state) {
+  std::ostringstream os;
+  try {
+    torch::serialize::OutputArchive a;
+    a.write("format", c10::IValue(std::string(kFormat)));
+    a.write("config", c10::IValue(config_to_json(model->config()).dump()));
+    a.write("tokenizer", bytes_tensor(tok.serialized()));
+    a.write("step", torch::tensor(state.step, torch::kLong));
+    a.write("extra", c10::IValue(state.extra));
+    a.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+    torch::serialize::OutputArchive m;
+    model->save(m);
+    a.write("model", m);
+    if (optimizer) {
+      torch::serialize::OutputArchive o;
+      optimizer->save(o);
+      a.write("optimizer", o);
+    }
+    a.save_to(os);
+  } catch (const c10::Error& e) {
+    return Error("saving checkpoint " + path + ": " + e.what_without_backtrace());
+  }
+  if (Status st = write_file_atomic(path, os.str()); !st) return Error("saving checkpoint: " + st.error());
+  return {};
+}
+
+Expected<ModelConfig> read_checkpoint_config(const std::string& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return Error("loading checkpoint: " + bytes.error());
+  torch::serialize::InputArchive a;
+  if (Status st = open_archive(path, *bytes, a); !st) return Error(st.error());
+  try {
+    return config_from_json(nlohmann::json::parse(read_string(a, "config")));
+  } catch (const std::exception& e) {
+    return Error("loading checkpoint " + path + ": bad model sizes (" + e.what() + ")");
+  }
+}
+
+Expected<LoadedCheckpoint> load_checkpoint(const std::string& path, const std::string& device) {
+  auto cfg = read_checkpoint_config(path);
+  if (!cfg) return Error(cfg.error());
+  if (Status st = validate(*cfg); !st) return Error("loading checkpoint " + path + ": " + st.error());
+  auto dev = resolve_device(device);
+  if (!dev) return Error(dev.error());
+  auto bytes = read_file(path);
+  if (!bytes) return Error("loading checkpoint: " + bytes.error());
+  torch::serialize::InputArchive a;
+  if (Status st = open_archive(path, *bytes, a); !st) return Error(st.error());
+  LoadedCheckpoint out;
+  out.config = *cfg;
+  out.config.device = device;
+  try {
+    torch::Tensor tok_bytes;
+    a.read("tokenizer", tok_bytes);
+    auto tok = Tokenizer::from_serialized(tensor_bytes(tok_bytes), "checkpoint " + path);
+    if (!tok) return Error(tok.error());
+    out.tokenizer = std::make_shared<Tokenizer>(std::move(*tok));
+    out.model = Transformer(out.config);
+    torch::serialize::InputArchive m;
+    a.read("model", m);
+    out.model->load(m);
+    out.model->to(*dev);
+    out.model->eval();
+    torch::Tensor step;
+    a.read("step", step);
+    out.state.step = step.item<int64_t>();
+    out.state.extra = read_string(a, "extra");
+  } catch (const c10::Error& e) {
+    return Error("loading checkpoint " + path + ": " + e.what_without_backtrace());
+  }
+  return out;
+}
+
+Status restore_training(const std::string& path, Transformer& model, torch::optim::Optimizer* optimizer,
+                        TrainState* state) {
+  auto cfg = read_checkpoint_config(path);
+  if (!cfg) return Error(cfg.error());
+  if (!same_shape(*cfg, model->config()))
+    return Error("loading checkpoint " + path + ": it holds a model of shape {" + describe_shape(*cfg) +
+                 "} but the configured model is {" + describe_shape(model->config()) + "}");
+  auto bytes = read_file(path);
+  if (!bytes) return Error("loading checkpoint: " + bytes.error());
+  torch::serialize::InputArchive a;
+  if (Status st = open_archive(path, *bytes, a); !st) return Error(st.error());
+  try {
+    torch::serialize::InputArchive m;
+    a.read("model", m);
+    auto device = model->tok_embeddings->weight.device();
+    model->load(m);
+    model->to(device);
+    if (optimizer) {
+      torch::serialize::InputArchive o;
+      if (!a.try_read("optimizer", o))
+        return Error("loading checkpoint " + path + ": it has no optimizer state to resume from");
+      optimizer->load(o);
+    }
+    if (state) {
+      torch::Tensor step, rng;
+      a.read("step", step);
+      state->step = step.item<int64_t>();
+      state->extra = read_string(a, "extra");
+      a.read("rng", rng);
+      at::Generator gen = at::detail::getDefaultCPUGenerator();  // a handle to the global one
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_state(rng);
+    }
+  } catch (const c10::Error& e) {
+    return Error("loading checkpoint " + path + ": " + e.what_without_backtrace());
+  }
+  return {};
+}
+
+}  // namespace stepcoder::model
