@@ -307,31 +307,42 @@ struct Plan {
   std::vector<std::pair<size_t, size_t>> braces;
 };
 
-// Orders sites by position, numbers counters in source order and writes the new text.
-Instrumented assemble(const std::string& program, Plan plan) {
-  Instrumented out;
-  out.program = program;
-  LineIndex lines(program);
-  std::vector<size_t> forder(plan.funcs.size()), sorder(plan.stmts.size());
-  for (size_t i = 0; i < forder.size(); ++i) forder[i] = i;
-  for (size_t i = 0; i < sorder.size(); ++i) sorder[i] = i;
-  auto outer_first = [](size_t b1, size_t e1, size_t b2, size_t e2) {
-    return b1 != b2 ? b1 < b2 : e1 > e2;
-  };
-  std::stable_sort(forder.begin(), forder.end(), [&](size_t a, size_t b) {
-    const auto &x = plan.funcs[a], &y = plan.funcs[b];
-    return outer_first(x.begin, x.end, y.begin, y.end);
+// Indices of sites sorted by position, an enclosing site before the ones it contains.
+template <class Site>
+std::vector<size_t> outer_first(const std::vector<Site>& sites) {
+  std::vector<size_t> order(sites.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const Site &x = sites[a], &y = sites[b];
+    return x.begin != y.begin ? x.begin < y.begin : x.end > y.end;
   });
-  std::stable_sort(sorder.begin(), sorder.end(), [&](size_t a, size_t b) {
-    const auto &x = plan.stmts[a], &y = plan.stmts[b];
-    return outer_first(x.begin, x.end, y.begin, y.end);
-  });
-  std::vector<int> fnew(forder.size()), snew(sorder.size());
-  for (size_t i = 0; i < forder.size(); ++i) fnew[forder[i]] = static_cast<int>(i);
-  for (size_t i = 0; i < sorder.size(); ++i) snew[sorder[i]] = static_cast<int>(i);
+  return order;
+}
 
-  // Counters in order of their insertion point: function entries, then statements.
-  struct Site { size_t offset; int kind; size_t index; };
+std::string apply_insertions(const std::string& program, std::vector<Insertion> ins,
+                             std::string out) {
+  std::stable_sort(ins.begin(), ins.end(), [](const Insertion& a, const Insertion& b) {
+    if (a.offset != b.offset) return a.offset < b.offset;
+    return a.rank != b.rank ? a.rank < b.rank : a.seq < b.seq;
+  });
+  size_t pos = 0;
+  for (const Insertion& i : ins) {
+    out.append(program, pos, i.offset - pos);
+    out += i.text;
+    pos = i.offset;
+  }
+  out.append(program, pos, std::string::npos);
+  return out;
+}
+
+// Numbers counters in order of their insertion points (so the text reads __sc_cov[0], [1], ...)
+// and lists the text to insert. Functions whose first statement counts their entries share
+// that statement's counter.
+std::vector<Insertion> number_counters(const Plan& plan, const std::vector<size_t>& forder,
+                                       const std::vector<size_t>& sorder, uint32_t* counters,
+                                       std::vector<uint32_t>* fcounter,
+                                       std::vector<uint32_t>* scounter) {
+  struct Site { size_t offset; int kind; size_t index; };  // kind 0: entry, 1: statement
   std::vector<Site> sites;
   for (size_t i : forder)
     if (plan.funcs[i].alias_stmt < 0) sites.push_back({plan.funcs[i].entry, 0, i});
@@ -339,17 +350,18 @@ Instrumented assemble(const std::string& program, Plan plan) {
   std::stable_sort(sites.begin(), sites.end(), [](const Site& a, const Site& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.kind < b.kind;
   });
-  std::vector<uint32_t> fcounter(plan.funcs.size()), scounter(plan.stmts.size());
+  fcounter->assign(plan.funcs.size(), 0);
+  scounter->assign(plan.stmts.size(), 0);
   std::vector<Insertion> ins;
   for (const Site& s : sites) {
-    uint32_t id = out.counters++;
+    uint32_t id = (*counters)++;
     if (s.kind == 0) {
-      fcounter[s.index] = id;
+      (*fcounter)[s.index] = id;
       ins.push_back({s.offset, 1, ins.size(), counter_increment(id)});
       continue;
     }
     const StmtSite& st = plan.stmts[s.index];
-    scounter[s.index] = id;
+    (*scounter)[s.index] = id;
     ins.push_back({st.begin, 1, ins.size(), (st.wrap ? "{" : "") + counter_increment(id)});
     if (st.wrap) ins.push_back({st.end, 0, ins.size(), "}"});
   }
@@ -358,8 +370,20 @@ Instrumented assemble(const std::string& program, Plan plan) {
     ins.push_back({e, 0, ins.size(), "}"});
   }
   for (size_t i = 0; i < plan.funcs.size(); ++i)
-    if (plan.funcs[i].alias_stmt >= 0) fcounter[i] = scounter[plan.funcs[i].alias_stmt];
+    if (plan.funcs[i].alias_stmt >= 0) (*fcounter)[i] = (*scounter)[plan.funcs[i].alias_stmt];
+  return ins;
+}
 
+Instrumented assemble(const std::string& program, const Plan& plan) {
+  Instrumented out;
+  out.program = program;
+  std::vector<size_t> forder = outer_first(plan.funcs), sorder = outer_first(plan.stmts);
+  std::vector<uint32_t> fcounter, scounter;
+  std::vector<Insertion> ins =
+      number_counters(plan, forder, sorder, &out.counters, &fcounter, &scounter);
+  LineIndex lines(program);
+  std::vector<int> fnew(forder.size());
+  for (size_t i = 0; i < forder.size(); ++i) fnew[forder[i]] = static_cast<int>(i);
   for (size_t i : forder) {
     const FuncSite& f = plan.funcs[i];
     out.functions.push_back(
@@ -369,19 +393,8 @@ Instrumented assemble(const std::string& program, Plan plan) {
     const StmtSite& st = plan.stmts[i];
     out.statements.push_back({scounter[i], lines.span(st.begin, st.end), fnew[st.function]});
   }
-
-  std::stable_sort(ins.begin(), ins.end(), [](const Insertion& a, const Insertion& b) {
-    if (a.offset != b.offset) return a.offset < b.offset;
-    return a.rank != b.rank ? a.rank < b.rank : a.seq < b.seq;
-  });
-  out.source = runtime_prelude(out.counters, sandbox::kSharedFd);
-  size_t pos = 0;
-  for (const Insertion& i : ins) {
-    out.source.append(program, pos, i.offset - pos);
-    out.source += i.text;
-    pos = i.offset;
-  }
-  out.source.append(program, pos, std::string::npos);
+  out.source = apply_insertions(program, std::move(ins),
+                                runtime_prelude(out.counters, sandbox::kSharedFd));
   return out;
 }
 
@@ -396,7 +409,7 @@ Expected<Instrumented> instrument(const std::string& program, const InstrumentOp
     plan = {std::move(p.stmts), std::move(p.funcs), std::move(p.braces)};
   });
   if (!st) return Error("program does not parse: " + st.error());
-  return assemble(program, std::move(plan));
+  return assemble(program, plan);
 }
 
 }  // namespace stepcoder::coverage
