@@ -3,7 +3,8 @@
 //   {"task_id": "sum/0", "prompt": "...", "canonical_solution": "...",
 //    "tests": {"kind": "io", "cases": [{"input": "1 2\n", "output": "3\n"}]}
 //          or {"kind": "assert", "code": "int main(){ assert(f(1)==2); }"},
-//    "entry_point": "f", "difficulty": "easy", "family": "sum", "split": "train"}
+//    "entry_point": "f", "difficulty": "easy", "family": "sum", "split": "train",
+//    "holdout": "cross"}   (optional fields may be absent)
 // The program judged is prompt + completion; for a reference run, completion is
 // canonical_solution.
 #pragma once
@@ -24,6 +25,9 @@ struct Problem {
   std::string difficulty;
   std::string family;
   std::string split;               // "train", "valid", "test" or empty
+  // For held-out test problems: which kind of generalization they measure ("swap", "and",
+  // "cross", "char", "two_param"; see tasks/SUITE.md). Empty otherwise.
+  std::string holdout;
   // Where it came from, for error messages: "tasks.jsonl:17".
   std::string origin;
 

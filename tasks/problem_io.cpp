@@ -88,7 +88,8 @@ Expected<Problem> problem_from_json(const Json& j, const std::string& origin) {
                   {"entry_point", &p.entry_point},
                   {"difficulty", &p.difficulty},
                   {"family", &p.family},
-                  {"split", &p.split}};
+                  {"split", &p.split},
+                  {"holdout", &p.holdout}};
   for (const Optional& o : optional) {
     auto v = optional_string_field(j, o.key, origin);
     if (!v) return Error(v.error());
@@ -126,6 +127,7 @@ Json problem_to_json(const Problem& p) {
   if (!p.difficulty.empty()) j["difficulty"] = p.difficulty;
   if (!p.family.empty()) j["family"] = p.family;
   if (!p.split.empty()) j["split"] = p.split;
+  if (!p.holdout.empty()) j["holdout"] = p.holdout;
   return j;
 }
 

@@ -1,0 +1,142 @@
+// `stepcoder tasks ...`: generate the bundled suite, import foreign benchmarks, print
+// statistics. Flags only; the work is in the tasks/ library.
+#include <cstdio>
+#include <memory>
+
+#include "app/verb.h"
+#include "tasks/generate.h"
+#include "tasks/problem_io.h"
+#include "tasks/stats.h"
+
+namespace stepcoder::app {
+namespace {
+
+void print_json(const Json& j) { std::printf("%s\n", j.dump().c_str()); }
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return 1;
+}
+
+struct GenerateArgs {
+  tasks::GenerateOptions opts;
+  std::string out;
+  bool json = false;
+};
+
+int run_generate(const GenerateArgs& a) {
+  tasks::Suite suite = tasks::generate_suite(a.opts);
+  if (Status st = tasks::write_suite(a.out, suite); !st) return fail(st.error());
+  std::vector<tasks::Problem> all = suite.train;
+  all.insert(all.end(), suite.valid.begin(), suite.valid.end());
+  all.insert(all.end(), suite.test.begin(), suite.test.end());
+  tasks::ProblemStats stats = tasks::compute_stats(all);
+  if (a.json) {
+    Json j = tasks::stats_to_json(stats);
+    j["out"] = a.out;
+    j["seed"] = a.opts.seed;
+    print_json(j);
+  } else {
+    std::printf("wrote %s/{train,valid,test}.jsonl: %zu train, %zu valid, %zu test\n", a.out.c_str(),
+                suite.train.size(), suite.valid.size(), suite.test.size());
+  }
+  return 0;
+}
+
+struct ImportArgs {
+  std::string src, out;
+  tasks::LoadOptions load;
+  bool json = false;
+};
+
+int run_import(const ImportArgs& a) {
+  auto set = tasks::load_problems(a.src, a.load);
+  if (!set) return fail(set.error());
+  for (const std::string& w : set->warnings) std::fprintf(stderr, "warning: skipped %s\n", w.c_str());
+  if (Status st = tasks::write_problems(a.out, set->problems); !st) return fail(st.error());
+  if (a.json) {
+    print_json({{"src", a.src}, {"out", a.out}, {"format", set->format},
+                {"problems", set->problems.size()}, {"skipped_no_solution", set->skipped_no_solution},
+                {"skipped_bad", set->skipped_bad}});
+  } else {
+    std::printf("%s (%s): wrote %zu problems to %s; skipped %d without a reference solution, %d malformed\n",
+                a.src.c_str(), set->format.c_str(), set->problems.size(), a.out.c_str(),
+                set->skipped_no_solution, set->skipped_bad);
+  }
+  return 0;
+}
+
+struct StatsArgs {
+  std::vector<std::string> files;
+  std::string format = "auto";
+  bool json = false;
+};
+
+int run_stats(const StatsArgs& a) {
+  std::vector<tasks::Problem> all;
+  for (const std::string& f : a.files) {
+    tasks::LoadOptions opts;
+    opts.format = a.format;
+    opts.keep_without_solution = true;
+    auto set = tasks::load_problems(f, opts);
+    if (!set) return fail(set.error());
+    for (auto& p : set->problems) all.push_back(std::move(p));
+  }
+  tasks::ProblemStats stats = tasks::compute_stats(all);
+  if (a.json) {
+    print_json(tasks::stats_to_json(stats));
+  } else {
+    std::fputs(tasks::stats_to_text(stats).c_str(), stdout);
+  }
+  return 0;
+}
+
+void add_generate(CLI::App& tasks) {
+  auto args = std::make_shared<GenerateArgs>();
+  CLI::App* cmd = tasks.add_subcommand("generate", "Generate the C++ task suite (train/valid/test JSONL)");
+  cmd->add_option("--seed", args->opts.seed, "Random seed; the same seed gives the same suite")->capture_default_str();
+  cmd->add_option("-o,--out", args->out, "Output directory")->required();
+  cmd->add_option("--per-family", args->opts.per_family, "Train+valid problems per compositional family, at most")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  cmd->add_option("--test-size", args->opts.test_size, "Held-out test problems, at most")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
+  cmd->add_option("--valid-percent", args->opts.valid_percent, "Share of in-distribution problems for valid")
+      ->capture_default_str()->check(CLI::Range(0, 100));
+  cmd->add_flag("--json", args->json, "Print statistics of the suite as one JSON object");
+  cmd->callback([args] { set_exit_code(run_generate(*args)); });
+}
+
+void add_import(CLI::App& tasks) {
+  auto args = std::make_shared<ImportArgs>();
+  CLI::App* cmd = tasks.add_subcommand("import", "Convert HumanEval-X, MBXP or APPS records to the project JSONL");
+  cmd->add_option("src", args->src, "Source file (.jsonl or .jsonl.gz)")->required();
+  cmd->add_option("--format", args->load.format, "auto, project, humaneval-x, mbxp or apps")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "project", "humaneval-x", "mbxp", "apps"}));
+  cmd->add_option("-o,--out", args->out, "Output JSONL file")->required();
+  cmd->add_flag("--skip-bad", args->load.skip_bad, "Skip malformed records with a warning instead of failing");
+  cmd->add_flag("--keep-unsolved", args->load.keep_without_solution,
+                "Keep records without a reference solution (skipped by default)");
+  cmd->add_flag("--json", args->json, "Print the result as one JSON object");
+  cmd->callback([args] { set_exit_code(run_import(*args)); });
+}
+
+void add_stats(CLI::App& tasks) {
+  auto args = std::make_shared<StatsArgs>();
+  CLI::App* cmd = tasks.add_subcommand("stats", "Counts per family, difficulty and split; test counts; solution lengths");
+  cmd->add_option("files", args->files, "Problem files (any supported format); statistics cover all of them")
+      ->required();
+  cmd->add_option("--format", args->format, "auto, project, humaneval-x, mbxp or apps")->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->callback([args] { set_exit_code(run_stats(*args)); });
+}
+
+STEPCODER_VERB(40, [](CLI::App& app) {
+  CLI::App* tasks = app.add_subcommand("tasks", "Task suites: generate, import, statistics, test generation");
+  tasks->require_subcommand(1);
+  add_generate(*tasks);
+  add_import(*tasks);
+  add_stats(*tasks);
+});
+
+}  // namespace
+}  // namespace stepcoder::app
