@@ -200,3 +200,35 @@ TEST(ExternalDataTest, MbcppGives773WithReferences) {
 
 }  // namespace
 }  // namespace stepcoder::tasks
+
+namespace stepcoder::tasks {
+namespace {
+
+// Importing writes the project format; judging that file must judge exactly the programs and
+// tests of the original, so verdicts cannot differ.
+TEST(ExternalDataTest, ImportedFilesJudgeTheSameRequests) {
+  for (const char* name : {"humaneval-x_cpp.jsonl.gz", "mbxp_mbcpp_release_v1.2.jsonl"}) {
+    std::string path = kExternal + "/" + name;
+    if (!file_exists(path)) GTEST_SKIP() << "external data absent: " << path;
+    auto original = load_problems(path);
+    ASSERT_TRUE(original) << original.error();
+    auto dir = TempDir::create("tasks-import-test");
+    ASSERT_TRUE(dir);
+    ASSERT_TRUE(write_problems(dir->file("imported.jsonl"), original->problems));
+    auto imported = load_problems(dir->file("imported.jsonl"));
+    ASSERT_TRUE(imported) << imported.error();
+    ASSERT_EQ(imported->problems.size(), original->problems.size());
+    for (size_t i = 0; i < original->problems.size(); ++i) {
+      const Problem& a = original->problems[i];
+      const Problem& b = imported->problems[i];
+      sandbox::JudgeRequest ra = a.request(a.canonical_solution), rb = b.request(b.canonical_solution);
+      EXPECT_EQ(ra.program, rb.program) << a.task_id;
+      EXPECT_EQ(ra.tests.code, rb.tests.code) << a.task_id;
+      EXPECT_EQ(ra.tests.kind, rb.tests.kind) << a.task_id;
+      EXPECT_EQ(a.entry_point, b.entry_point);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace stepcoder::tasks
