@@ -3,14 +3,17 @@
 //    runs it) and gcov (`g++ --coverage`) against the plain build, all at -O0;
 //  - compile time: instrument + compile against a plain compile, with the judge's flags and a
 //    precompiled <bits/stdc++.h> for both, over HumanEval-X programs (or the bench program).
+// Times are CPU seconds (user + system, children included), which a shared, loaded machine
+// disturbs far less than wall time.
 // Usage: coverage_bench [--runs N] [--programs N] [--json]
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -24,13 +27,12 @@
 namespace {
 
 using namespace stepcoder;
-using Clock = std::chrono::steady_clock;
 
 // Typical judged code at -O0: a sieve on a plain array, an LCS table in vectors, recursion.
 const char* kProgram = R"(int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
-static char sieve[3000001];
+static char sieve[20000001];
 int main() {
-  const int n = 3000000;
+  const int n = 20000000;
   long long primes = 0;
   for (int i = 2; i <= n; ++i) sieve[i] = 1;
   for (int i = 2; (long long)i * i <= n; ++i)
@@ -39,7 +41,7 @@ int main() {
   for (int i = 0; i <= n; ++i)
     if (sieve[i]) primes++;
   std::string a, b;
-  for (int i = 0; i < 1500; ++i) {
+  for (int i = 0; i < 2500; ++i) {
     a += char('a' + (i * 7) % 26);
     b += char('a' + (i * 11) % 13);
   }
@@ -49,16 +51,18 @@ int main() {
       if (a[i - 1] == b[j - 1]) dp[i][j] = dp[i - 1][j - 1] + 1;
       else dp[i][j] = std::max(dp[i - 1][j], dp[i][j - 1]);
     }
-  printf("%lld %d %d\n", primes, dp[a.size()][b.size()], fib(27));
+  printf("%lld %d %d\n", primes, dp[a.size()][b.size()], fib(30));
   return 0;
 }
 )";
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
 }
 
-// Runs argv (through sh -c) and returns its wall time, or -1 on failure. With `shared_bytes`,
+// Runs `cmd` (through sh -c) and returns its CPU time, or -1 on failure. With `shared_bytes`,
 // descriptor 4 is a fresh memfd of that size, as the judge gives it.
 double timed(const std::string& cmd, size_t shared_bytes = 0) {
   int memfd = -1;
@@ -66,7 +70,6 @@ double timed(const std::string& cmd, size_t shared_bytes = 0) {
     memfd = memfd_create("bench-shared", 0);
     if (memfd < 0 || ftruncate(memfd, static_cast<off_t>(shared_bytes)) != 0) return -1;
   }
-  auto t0 = Clock::now();
   pid_t pid = fork();
   if (pid == 0) {
     if (memfd >= 0) dup2(memfd, 4);
@@ -76,8 +79,10 @@ double timed(const std::string& cmd, size_t shared_bytes = 0) {
     _exit(127);
   }
   int st = 0;
-  waitpid(pid, &st, 0);
-  double s = seconds_since(t0);
+  rusage ru{};
+  wait4(pid, &st, 0, &ru);
+  double s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+             (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
   if (memfd >= 0) close(memfd);
   return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? s : -1;
 }
@@ -145,9 +150,9 @@ bool compile_time(Bench& b, int max_programs, CompileFigures* f) {
   for (const std::string& prog : programs) {
     if (!write_file_atomic(b.dir + "/c.cpp", prog)) return false;
     double plain = timed(cd + "g++ " + b.flags + " c.cpp -o c");
-    auto t0 = Clock::now();
+    double t0 = cpu_seconds();
     auto inst = coverage::instrument(prog, b.opts);
-    double ins = seconds_since(t0);
+    double ins = cpu_seconds() - t0;
     if (!inst || plain < 0) continue;
     if (!write_file_atomic(b.dir + "/ci.cpp", inst->source)) return false;
     double comp = timed(cd + "g++ " + b.flags + " ci.cpp -o ci");
@@ -200,10 +205,10 @@ int main(int argc, char** argv) {
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
-  std::printf("run time (median of %d, -O0):  plain %.3f s  instrumented %.3f s (%.3fx)  "
+  std::printf("CPU time, median of %d runs at -O0:  plain %.3f s  instrumented %.3f s (%.3fx)  "
               "gcov %.3f s (%.3fx)\n",
               runs, rf.plain, rf.instrumented, run_ratio, rf.gcov, gcov_ratio);
-  std::printf("compile time (%d programs):  plain %.2f s  instrument %.2f s + compile %.2f s "
+  std::printf("compile CPU time (%d programs):  plain %.2f s  instrument %.2f s + compile %.2f s "
               "(%.3fx)\n",
               cf.programs, cf.plain, cf.instrument, cf.instrumented_compile, compile_ratio);
   return 0;

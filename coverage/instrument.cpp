@@ -335,7 +335,7 @@ std::string apply_insertions(const std::string& program, std::vector<Insertion> 
   return out;
 }
 
-// Numbers counters in order of their insertion points (so the text reads __sc_cov[0], [1], ...)
+// Numbers counters in order of their insertion points (so the text reads __sc_inc(0), (1), ...)
 // and lists the text to insert. Functions whose first statement counts their entries share
 // that statement's counter.
 std::vector<Insertion> number_counters(const Plan& plan, const std::vector<size_t>& forder,

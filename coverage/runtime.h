@@ -18,11 +18,11 @@ inline size_t shared_bytes_for(uint32_t counters) {
   return (counters + kTrailerWords) * sizeof(uint64_t);
 }
 
-// The text that precedes the instrumented program: it declares `__sc_cov` and maps the
-// region at `shared_fd`. It ends with `#line 1` so the program's lines keep their numbers.
+// The text that precedes the instrumented program: it declares the counters `__sc_cov`, the
+// increment `__sc_inc(i)`, and maps the region at `shared_fd`. It ends with `#line 1` so the program's lines keep their numbers.
 std::string runtime_prelude(uint32_t counters, int shared_fd);
 
-// The statement inserted for counter `id`: "__sc_cov[id]++;".
+// The statement inserted for counter `id`: "__sc_inc(id);".
 std::string counter_increment(uint32_t id);
 
 }  // namespace stepcoder::coverage

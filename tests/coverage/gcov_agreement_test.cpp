@@ -33,15 +33,18 @@ int sh(const std::string& cmd, std::string* out) {
 }
 
 // Line -> count for `prog.cpp` as gcov reports it after one run of program + tests.
-Expected<std::map<int, uint64_t>> gcov_lines(const std::string& dir, const std::string& source) {
+Expected<std::map<int, uint64_t>> gcov_lines(const std::string& dir, const std::string& source,
+                                             const std::vector<std::string>& libs) {
   if (auto s = make_dirs(dir); !s) return Error(s.error());
   if (auto s = write_file_atomic(dir + "/prog.cpp", source); !s) return Error(s.error());
+  std::string link;
+  for (const auto& l : libs) link += " -l" + l;  // what the judge links (libcrypto for MD5)
   std::string out;
   int rc = sh("cd " + dir + " && g++ -std=c++17 -O0 --coverage -include ../stdcpp.h prog.cpp "
-              "-o prog >compile.log 2>&1 && timeout 20 ./prog >/dev/null 2>&1; cd " + dir +
-              " && gcov -j -t prog.cpp 2>/dev/null",
+              "-o prog" + link + " >compile.log 2>&1 && { timeout 20 ./prog >/dev/null 2>&1; "
+              "gcov -j -t prog.cpp 2>/dev/null; }",
               &out);
-  if (rc != 0 || out.empty()) return Error("gcov failed: " + out.substr(0, 300));
+  if (rc != 0 || out.empty()) return Error("compiling or gcov failed (see " + dir + "/compile.log)");
   Json j = Json::parse(out, nullptr, false);
   if (j.is_discarded()) return Error("gcov output is not JSON");
   std::map<int, uint64_t> lines;
@@ -62,12 +65,12 @@ int line_of(const std::string& text, size_t offset) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
 }
 
-void compare_one(sandbox::Judge& judge, const tasks::Problem& p, const std::string& dir,
+void compare_one(sandbox::SandboxJudge& judge, const tasks::Problem& p, const std::string& dir,
                  const InstrumentOptions& opts, Tally& tally) {
   CoverageResult cov;
   sandbox::JudgeResult r = judge_with_coverage(judge, p.request(p.canonical_solution), &cov, opts);
   std::string program = p.canonical_program();
-  auto ref = gcov_lines(dir, program + "\n" + p.tests.code);
+  auto ref = gcov_lines(dir, program + "\n" + p.tests.code, judge.config().libs);
   std::lock_guard<std::mutex> lock(tally.mu);
   if (!cov.available || !cov.merged.valid || !ref) {
     tally.skipped.push_back(p.task_id + ": " + (!cov.available ? cov.error : !ref ? ref.error() : "no counters") +

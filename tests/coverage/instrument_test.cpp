@@ -31,7 +31,7 @@ std::string instrumented(const std::string& program) {
   std::string body = body_of(*r);
   EXPECT_EQ(std::count(body.begin(), body.end(), '\n'),
             std::count(program.begin(), program.end(), '\n'));
-  EXPECT_EQ(std::regex_replace(body, std::regex(R"(__sc_cov\[\d+\]\+\+;|[{}])"), ""),
+  EXPECT_EQ(std::regex_replace(body, std::regex(R"(__sc_inc\(\d+\);|[{}])"), ""),
             std::regex_replace(program, std::regex("[{}]"), ""));
   return body;
 }
@@ -49,12 +49,12 @@ TEST(Instrument, BracesAroundSingleStatementBodies) {
                          "  return n;\n"
                          "}\n"),
             "int f(int n) {\n"
-            "  __sc_cov[0]++;if (n) {__sc_cov[1]++;n = 1;} else {__sc_cov[2]++;if (n == 2) "
-            "{__sc_cov[3]++;n = 2;} else {__sc_cov[4]++;n = 3;}}\n"
-            "  __sc_cov[5]++;for (int i = 0; i < 3; ++i) {__sc_cov[6]++;n += i;}\n"
-            "  __sc_cov[7]++;while (n > 9) {__sc_cov[8]++;n--;}\n"
-            "  __sc_cov[9]++;do {__sc_cov[10]++;n++;} while (n < 0);\n"
-            "  __sc_cov[11]++;return n;\n"
+            "  __sc_inc(0);if (n) {__sc_inc(1);n = 1;} else {__sc_inc(2);if (n == 2) "
+            "{__sc_inc(3);n = 2;} else {__sc_inc(4);n = 3;}}\n"
+            "  __sc_inc(5);for (int i = 0; i < 3; ++i) {__sc_inc(6);n += i;}\n"
+            "  __sc_inc(7);while (n > 9) {__sc_inc(8);n--;}\n"
+            "  __sc_inc(9);do {__sc_inc(10);n++;} while (n < 0);\n"
+            "  __sc_inc(11);return n;\n"
             "}\n");
 }
 
@@ -72,23 +72,23 @@ TEST(Instrument, CountersGoAfterLabelsAndCases) {
                          "  while (n) end: n--;\n"
                          "  return n;\n"
                          "}\n"),
-            "int f(int n) {__sc_cov[0]++;\n"
+            "int f(int n) {__sc_inc(0);\n"
             "again:\n"
-            "  __sc_cov[1]++;if (n > 100) { __sc_cov[2]++;n /= 2; __sc_cov[3]++;goto again; }\n"
-            "  __sc_cov[4]++;switch (n) {\n"
-            "    case 1: __sc_cov[5]++;n++; __sc_cov[6]++;break;\n"
+            "  __sc_inc(1);if (n > 100) { __sc_inc(2);n /= 2; __sc_inc(3);goto again; }\n"
+            "  __sc_inc(4);switch (n) {\n"
+            "    case 1: __sc_inc(5);n++; __sc_inc(6);break;\n"
             "    case 2:\n"
-            "    case 3: { __sc_cov[7]++;n--; }\n"
+            "    case 3: { __sc_inc(7);n--; }\n"
             "      [[fallthrough]];\n"
-            "    default: __sc_cov[8]++;n = 0;\n"
+            "    default: __sc_inc(8);n = 0;\n"
             "  }\n"
-            "  __sc_cov[9]++;while (n) {end: __sc_cov[10]++;n--;}\n"
-            "  __sc_cov[11]++;return n;\n"
+            "  __sc_inc(9);while (n) {end: __sc_inc(10);n--;}\n"
+            "  __sc_inc(11);return n;\n"
             "}\n")
       << "a label first in the body: the entry counter (0) stays separate";
   auto r = instrument("int f(int n) {\nagain:\n  return n;\n}\n", test_options());
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(body_of(*r), "int f(int n) {__sc_cov[0]++;\nagain:\n  __sc_cov[1]++;return n;\n}\n");
+  EXPECT_EQ(body_of(*r), "int f(int n) {__sc_inc(0);\nagain:\n  __sc_inc(1);return n;\n}\n");
   ASSERT_EQ(r->functions.size(), 1u);
   EXPECT_EQ(r->functions[0].counter, 0u);
 }
@@ -110,11 +110,11 @@ TEST(Instrument, Macros) {
             "#define FOR(i, n) for (int i = 0; i < (n); ++i)\n"
             "#define TWO(a) a++; a++\n"
             "int f(int n, int s) {\n"
-            "  __sc_cov[0]++;s += SQ(n);\n"
-            "  __sc_cov[1]++;FOR(i, n) {__sc_cov[2]++;s += i;}\n"
-            "  __sc_cov[3]++;if (n > 3) {__sc_cov[4]++;SWAP(s, n)};\n"
-            "  __sc_cov[5]++;TWO(s);\n"
-            "  __sc_cov[6]++;return s;\n"
+            "  __sc_inc(0);s += SQ(n);\n"
+            "  __sc_inc(1);FOR(i, n) {__sc_inc(2);s += i;}\n"
+            "  __sc_inc(3);if (n > 3) {__sc_inc(4);SWAP(s, n)};\n"
+            "  __sc_inc(5);TWO(s);\n"
+            "  __sc_inc(6);return s;\n"
             "}\n");
 }
 
@@ -127,12 +127,12 @@ TEST(Instrument, TemplatesAreInstrumentedOnceAndIfConstexpr) {
       "}\n"
       "int use() { return twice(1) + twice(2.0) + kind(1) + kind('c'); }\n";
   EXPECT_EQ(instrumented(program),
-            "template <class T> T twice(T x) { __sc_cov[0]++;return x + x; }\n"
+            "template <class T> T twice(T x) { __sc_inc(0);return x + x; }\n"
             "template <class T> int kind(T v) {\n"
-            "  __sc_cov[1]++;if constexpr (std::is_integral_v<T>) {__sc_cov[2]++;return 1;}\n"
-            "  else {__sc_cov[3]++;return 2;}\n"
+            "  __sc_inc(1);if constexpr (std::is_integral_v<T>) {__sc_inc(2);return 1;}\n"
+            "  else {__sc_inc(3);return 2;}\n"
             "}\n"
-            "int use() { __sc_cov[4]++;return twice(1) + twice(2.0) + kind(1) + kind('c'); }\n");
+            "int use() { __sc_inc(4);return twice(1) + twice(2.0) + kind(1) + kind('c'); }\n");
   auto r = instrument(program, test_options());
   ASSERT_TRUE(r) << r.error();
   ASSERT_EQ(r->functions.size(), 3u);
@@ -152,14 +152,14 @@ TEST(Instrument, LambdasRangeForAndConstexpr) {
                          "  return outer(sq(2)) + k() + inc(1);\n"
                          "}\n"),
             "constexpr int sq(int x) { return x * x; }\n"
-            "auto inc = [](int v) { __sc_cov[0]++;return v + 1; };\n"
+            "auto inc = [](int v) { __sc_inc(0);return v + 1; };\n"
             "int f(std::vector<int> v) {\n"
-            "  __sc_cov[1]++;int s = 0;\n"
-            "  __sc_cov[2]++;for (int x : v) {__sc_cov[3]++;s += x;}\n"
-            "  __sc_cov[4]++;auto outer = [&](int a) { __sc_cov[5]++;auto in = [a](int b) { "
-            "__sc_cov[6]++;return a + b; }; __sc_cov[7]++;return in(s); };\n"
-            "  __sc_cov[8]++;auto k = []() constexpr { return 5; };\n"
-            "  __sc_cov[9]++;return outer(sq(2)) + k() + inc(1);\n"
+            "  __sc_inc(1);int s = 0;\n"
+            "  __sc_inc(2);for (int x : v) {__sc_inc(3);s += x;}\n"
+            "  __sc_inc(4);auto outer = [&](int a) { __sc_inc(5);auto in = [a](int b) { "
+            "__sc_inc(6);return a + b; }; __sc_inc(7);return in(s); };\n"
+            "  __sc_inc(8);auto k = []() constexpr { return 5; };\n"
+            "  __sc_inc(9);return outer(sq(2)) + k() + inc(1);\n"
             "}\n");
 }
 
@@ -177,15 +177,15 @@ TEST(Instrument, ClassesTryAndEmptyBodies) {
                          "}\n"),
             "struct A {\n"
             "  int t = 0;\n"
-            "  A() : t(1) {__sc_cov[0]++;}\n"
-            "  void add(int v) { __sc_cov[1]++;t += v; }\n"
+            "  A() : t(1) {__sc_inc(0);}\n"
+            "  void add(int v) { __sc_inc(1);t += v; }\n"
             "  int get() const;\n"
             "};\n"
-            "int A::get() const { __sc_cov[2]++;return t; }\n"
+            "int A::get() const { __sc_inc(2);return t; }\n"
             "int g(int b) {\n"
-            "  __sc_cov[3]++;try { __sc_cov[4]++;if (b == 0) {__sc_cov[5]++;throw 1;} "
-            "__sc_cov[6]++;return 10 / b; }\n"
-            "  catch (int) { __sc_cov[7]++;return 0; }\n"
+            "  __sc_inc(3);try { __sc_inc(4);if (b == 0) {__sc_inc(5);throw 1;} "
+            "__sc_inc(6);return 10 / b; }\n"
+            "  catch (int) { __sc_inc(7);return 0; }\n"
             "}\n");
 }
 
