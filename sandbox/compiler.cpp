@@ -86,6 +86,7 @@ Expected<std::unique_ptr<Compiler>> Compiler::create(const SandboxConfig& cfg) {
                "-fmax-errors=20"};
   if (c->is_clang_) c->flags_.back() = "-ferror-limit=20";
   if (cfg.static_link) c->flags_.push_back("-static");
+  if (cfg.checked_stl) c->flags_.push_back("-D_GLIBCXX_ASSERTIONS");
   for (const auto& f : cfg.extra_flags) c->flags_.push_back(f);
   c->cache_dir_ = default_cache_dir(cfg.cache_dir);
   if (Status st = make_dirs(c->cache_dir_ + "/bin"); !st) return Error("compile cache: " + st.error());
@@ -137,6 +138,7 @@ CompileOutput Compiler::compile(const std::string& source, const std::string& wo
   std::string all_flags;
   for (const auto& f : flags_) all_flags += f + "\n";
   for (const auto& f : pch_flags_) all_flags += f + "\n";
+  for (const auto& l : cfg_.libs) all_flags += "-l" + l + "\n";
   std::string key = hash_hex({compiler_id_, all_flags, source});
   std::string bin = cache_dir_ + "/bin/" + key.substr(0, 2) + "/" + key;
   CompileOutput out;
@@ -165,6 +167,7 @@ CompileOutput Compiler::run_compiler(const std::string& source, const std::strin
   argv.insert(argv.end(), flags_.begin(), flags_.end());
   argv.insert(argv.end(), pch_flags_.begin(), pch_flags_.end());
   argv.insert(argv.end(), {kProgramFile, "-o", tmp_bin});
+  for (const auto& lib : cfg_.libs) argv.push_back("-l" + lib);
   auto r = spawn_and_wait(compiler_spec(cfg_, argv, workdir));
   if (!r) {
     out.message = "internal: " + r.error();

@@ -13,7 +13,11 @@ void describe(SandboxConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".static_link", &c.static_link,
         "link statically (programs then need no file access at run time)");
   s.add(p + ".pch", &c.pch, "precompile <bits/stdc++.h> once per flag set and force-include it");
+  s.add(p + ".checked_stl", &c.checked_stl,
+        "bounds-checked standard containers (-D_GLIBCXX_ASSERTIONS): indexing past the end is a "
+        "runtime error, not undefined behaviour that may happen to give the right answer");
   s.add(p + ".extra_flags", &c.extra_flags, "further compiler flags");
+  s.add(p + ".libs", &c.libs, "libraries linked after the program, as -l<name>");
   s.add(p + ".cache_dir", &c.cache_dir,
         "compile cache directory; empty: $XDG_CACHE_HOME/stepcoder or ~/.cache/stepcoder");
   s.add(p + ".cache_max_mb", &c.cache_max_mb, "compile cache size before eviction (MiB)")

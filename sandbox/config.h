@@ -33,7 +33,10 @@ struct SandboxConfig {
   std::string opt = "-O0";
   bool static_link = true;       // static binaries need no file access at run time
   bool pch = true;               // precompiled <bits/stdc++.h> per flag set
+  bool checked_stl = true;       // -D_GLIBCXX_ASSERTIONS: out-of-range indexing is an error
   std::vector<std::string> extra_flags;
+  // Libraries linked after the program (-l<name>); crypto for the MD5 that HumanEval-X uses.
+  std::vector<std::string> libs{"crypto"};
   std::string cache_dir;         // "" = $XDG_CACHE_HOME/stepcoder or ~/.cache/stepcoder
   int cache_max_mb = 2048;       // compile cache size before old entries are evicted
   int workers = 0;               // judging threads; 0 = number of cores

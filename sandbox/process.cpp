@@ -1,10 +1,12 @@
 // Process control for the sandbox: see process.h. The child runs a flat list of set-up steps,
-// each async-signal-safe (the judge forks from a multithreaded pool), and reports the first
-// failing step's errno through a close-on-exec pipe.
+// each async-signal-safe and free of allocation (it shares the judge's memory until exec, and
+// the judge starts children from a multithreaded pool), and reports the first failing step's
+// errno through a close-on-exec pipe.
 #include "sandbox/process.h"
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -116,7 +118,22 @@ int drop_privileges() {
   ::_exit(127);
 }
 
+// Handlers the judge installed must not run in the child: it shares the judge's memory until
+// exec (CLONE_VM). Signals stay blocked until this is done.
+void reset_signal_handlers() {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    struct sigaction sa;
+    if (::sigaction(sig, nullptr, &sa) != 0) continue;
+    if (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN) {
+      sa.sa_handler = SIG_DFL;
+      sa.sa_flags = 0;
+      ::sigaction(sig, &sa, nullptr);
+    }
+  }
+}
+
 [[noreturn]] void run_child(const SpawnSpec& s, const Fds& f, char* const* argv, char* const* envp) {
+  reset_signal_handlers();
   int status_fd = ::fcntl(f.status[1], F_DUPFD_CLOEXEC, 32);
   if (status_fd < 0) ::_exit(127);
   int err = 0;
@@ -252,6 +269,38 @@ void collect(const SpawnSpec& s, const Fds& f, pid_t pid, Clock::time_point star
   }
 }
 
+struct ChildArgs {
+  const SpawnSpec* spec;
+  const Fds* fds;
+  char* const* argv;
+  char* const* envp;
+};
+
+int child_entry(void* p) {
+  auto* a = static_cast<ChildArgs*>(p);
+  run_child(*a->spec, *a->fds, a->argv, a->envp);
+}
+
+// Starts the child with CLONE_VM | CLONE_VFORK, as posix_spawn does: no page tables are copied
+// (the judge may hold gigabytes of model), and this thread sleeps until the child has exec'd.
+// The child runs on its own small stack with every signal blocked until it is ready to exec.
+pid_t start_child(ChildArgs& args) {
+  constexpr size_t kStack = 256 << 10;
+  void* stack = ::mmap(nullptr, kStack, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return -1;
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid = ::clone(child_entry, static_cast<char*>(stack) + kStack,
+                      CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+  int err = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  ::munmap(stack, kStack);
+  errno = err;
+  return pid;
+}
+
 std::vector<char*> c_strings(const std::vector<std::string>& v) {
   std::vector<char*> out;
   for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
@@ -266,9 +315,9 @@ Expected<SpawnResult> spawn_and_wait(const SpawnSpec& spec) {
   if (Status st = open_fds(spec, f); !st) return Error(st.error());
   std::vector<char*> argv = c_strings(spec.argv), envp = c_strings(spec.env);
   auto start = Clock::now();
-  pid_t pid = ::fork();
-  if (pid < 0) return SysError("fork");
-  if (pid == 0) run_child(spec, f, argv.data(), envp.data());
+  ChildArgs args{&spec, &f, argv.data(), envp.data()};
+  pid_t pid = start_child(args);
+  if (pid < 0) return SysError("clone");
   // Parent: close the child's ends so EOF arrives when it is gone.
   for (int* fd : {&f.in[0], &f.out[1], &f.err[1], &f.rep[1], &f.status[1]}) Fds::close_fd(*fd);
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));

@@ -1,0 +1,114 @@
+// Shared CLI helpers: see common.h.
+#include "app/common.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "app/verb.h"
+#include "util/config.h"
+#include "util/files.h"
+
+namespace stepcoder::app {
+
+Expected<sandbox::SandboxConfig> load_sandbox_config(const std::string& config_path,
+                                                     const std::vector<std::string>& sets) {
+  sandbox::SandboxConfig cfg;
+  ConfigSchema schema;
+  sandbox::describe(cfg, schema);
+  if (!config_path.empty()) {
+    auto text = read_file(config_path);
+    if (!text) return Error("reading config: " + text.error());
+    // Only the sandbox section concerns the judge; the full schema checks the rest elsewhere.
+    YAML::Node root;
+    try {
+      root = YAML::Load(*text);
+    } catch (const YAML::ParserException& e) {
+      return Error(config_path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
+    }
+    if (root.IsMap() && root["sandbox"]) {
+      if (Status st = schema.load_text(*text, config_path); !st) {
+        // Errors outside the sandbox section belong to other verbs; report ours only.
+        if (st.error().find("sandbox") != std::string::npos) return Error(st.error());
+      }
+    }
+  }
+  for (const auto& s : sets)
+    if (Status st = schema.set(s); !st) return Error(st.error());
+  return cfg;
+}
+
+Json diagnostics_json(const std::vector<sandbox::Diagnostic>& diags) {
+  Json out = Json::array();
+  for (const auto& d : diags) {
+    Json j = {{"severity", d.severity}, {"message", d.message}};
+    if (d.in_tests) j["in_tests"] = true;
+    else j["line"] = d.line, j["column"] = d.column;
+    out.push_back(j);
+  }
+  return out;
+}
+
+Json result_json(const sandbox::JudgeResult& r) {
+  Json tests = Json::array();
+  for (const auto& t : r.tests) {
+    tests.push_back({{"verdict", sandbox::verdict_name(t.verdict)},
+                     {"exit_code", t.exit_code},
+                     {"signal", t.signal},
+                     {"ms", t.ms},
+                     {"max_rss_kb", t.max_rss_kb},
+                     {"detail", t.detail}});
+  }
+  return {{"verdict", sandbox::verdict_name(r.verdict)},
+          {"pass_ratio", r.pass_ratio},
+          {"checks_passed", r.checks_passed},
+          {"checks_total", r.checks_total},
+          {"compile_ms", r.compile_ms},
+          {"run_ms", r.run_ms},
+          {"cache_hit", r.cache_hit},
+          {"message", r.message},
+          {"diagnostics", diagnostics_json(r.diagnostics)},
+          {"tests", tests}};
+}
+
+void fail(const std::string& message, int code) {
+  std::fprintf(stderr, "stepcoder: %s\n", message.c_str());
+  set_exit_code(code);
+}
+
+}  // namespace stepcoder::app
+
+namespace stepcoder::app {
+
+void parallel_for(size_t n, int workers, const std::function<void(size_t)>& fn,
+                  const std::function<void(size_t)>& done) {
+  if (workers <= 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<size_t> next{0}, finished{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < workers; ++w)
+    threads.emplace_back([&] {
+      for (size_t i; (i = next++) < n;) {
+        fn(i);
+        finished++;
+        cv.notify_one();
+      }
+    });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    size_t seen = 0;
+    while (seen < n) {
+      cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return finished.load() != seen; });
+      seen = finished.load();
+      if (done) done(seen);
+    }
+  }
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace stepcoder::app

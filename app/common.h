@@ -1,0 +1,35 @@
+// Helpers shared by CLI verbs: loading the sandbox section of a config, turning judge
+// results into JSON, and reporting errors the same way everywhere.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sandbox/judge.h"
+#include "util/expected.h"
+#include "util/jsonl.h"
+
+namespace stepcoder::app {
+
+// Applies an optional YAML file and KEY=VALUE overrides to the sandbox configuration.
+// Keys outside `sandbox.` in the file are ignored here (other verbs own them) unless strict.
+Expected<sandbox::SandboxConfig> load_sandbox_config(const std::string& config_path,
+                                                     const std::vector<std::string>& sets);
+
+Json diagnostics_json(const std::vector<sandbox::Diagnostic>& diags);
+Json result_json(const sandbox::JudgeResult& r);
+
+// Prints "stepcoder: <message>" on stderr and sets the exit code (2 = bad input or usage).
+void fail(const std::string& message, int code = 2);
+
+}  // namespace stepcoder::app
+
+namespace stepcoder::app {
+
+// Runs fn(i) for i in [0, n) on `workers` threads (<= 0: one per core); `done` (optional) is
+// called with the count finished, from the calling thread.
+void parallel_for(size_t n, int workers, const std::function<void(size_t)>& fn,
+                  const std::function<void(size_t)>& done = {});
+
+}  // namespace stepcoder::app

@@ -1,0 +1,150 @@
+// Sandbox benchmark. Prints ratios measured in one run (the machine is shared and noisy, so
+// only same-run ratios mean anything):
+//  1. sandboxed run of a trivial precompiled binary vs plain fork+exec+wait of it (goal <= 1.3x);
+//  2. judging throughput (programs/s) of fresh programs without and with the precompiled
+//     header, and of repeated programs with the compile cache, vs plain `g++ -O0` + run per
+//     program (goal: at least 3x faster).
+// Usage: sandbox_bench [--runs N] [--programs M]
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "sandbox/judge.h"
+#include "sandbox/policy.h"
+#include "sandbox/process.h"
+#include "util/files.h"
+
+using namespace stepcoder;
+using namespace stepcoder::sandbox;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+void die(const std::string& m) {
+  std::fprintf(stderr, "sandbox_bench: %s\n", m.c_str());
+  std::exit(1);
+}
+
+double plain_run(const std::string& binary) {
+  auto t = Clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(binary.c_str(), "program", (char*)nullptr);
+    _exit(127);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return ms_since(t);
+}
+
+double sandboxed_run(const std::string& binary, const Policy& policy, const std::string& dir) {
+  SpawnSpec s;
+  s.exec_path = binary;
+  s.argv = {"program"};
+  s.workdir = dir;
+  s.policy = &policy;
+  s.cpu_ms = 1000;
+  s.wall_ms = 2000;
+  s.memory_bytes = int64_t{256} << 20;
+  s.stack_bytes = int64_t{64} << 20;
+  auto t = Clock::now();
+  auto r = spawn_and_wait(s);
+  double ms = ms_since(t);
+  if (!r || r->exit_code != 0) die("sandboxed run failed");
+  return ms;
+}
+
+void bench_spawn(const TempDir& dir, int runs) {
+  std::string src = dir.file("trivial.cpp"), bin = dir.file("trivial");
+  (void)write_file_atomic(src, "int main() { return 0; }\n");
+  std::string cmd = "g++ -O0 -static -o " + bin + " " + src;
+  if (std::system(cmd.c_str()) != 0) die("cannot build the trivial binary");
+  auto policy = Policy::compile();
+  if (!policy) die(policy.error());
+  ::chmod(dir.path().c_str(), 0711);
+  std::vector<double> plain, boxed;
+  for (int i = 0; i < runs; ++i) {  // interleaved, so load changes hit both alike
+    plain.push_back(plain_run(bin));
+    boxed.push_back(sandboxed_run(bin, *policy, dir.path()));
+  }
+  double p = median(plain), b = median(boxed);
+  std::printf("spawn: plain fork+exec+wait %.3f ms, sandboxed %.3f ms (median of %d): ratio %.2fx (goal <= 1.3x)\n",
+              p, b, runs, b / p);
+}
+
+std::string program(int i) {
+  return "#include <bits/stdc++.h>\nusing namespace std;\nint main() {\n    vector<int> v(" +
+         std::to_string(10 + i) + ");\n    iota(v.begin(), v.end(), " + std::to_string(i) +
+         ");\n    cout << accumulate(v.begin(), v.end(), 0) << endl;\n    return 0;\n}\n";
+}
+
+double plain_gxx_rate(const TempDir& dir, int n) {
+  auto t = Clock::now();
+  for (int i = 0; i < n; ++i) {
+    std::string src = dir.file("p" + std::to_string(i) + ".cpp"), bin = dir.file("p" + std::to_string(i));
+    (void)write_file_atomic(src, program(1000 + i));
+    std::string cmd = "g++ -std=c++17 -O0 -o " + bin + " " + src + " && " + bin + " > /dev/null";
+    if (std::system(cmd.c_str()) != 0) die("plain g++ failed");
+  }
+  return n / (ms_since(t) / 1000);
+}
+
+double judge_rate(SandboxJudge& judge, int n, int offset) {
+  auto t = Clock::now();
+  for (int i = 0; i < n; ++i) {
+    JudgeRequest req;
+    req.program = program(offset + i);
+    req.tests.cases.push_back({"", std::nullopt});
+    if (judge.judge(req).verdict != Verdict::Passed) die("judged program did not pass");
+  }
+  return n / (ms_since(t) / 1000);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 200, programs = 12;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--programs")) programs = std::atoi(argv[i + 1]);
+  }
+  auto dir = TempDir::create("stepcoder-bench");
+  if (!dir) die(dir.error());
+  bench_spawn(*dir, runs);
+
+  SandboxConfig cfg;
+  cfg.cache_dir = dir->file("cache");
+  cfg.pch = false;
+  auto no_pch = SandboxJudge::create(cfg);
+  cfg.pch = true;
+  auto with_pch = SandboxJudge::create(cfg);
+  if (!no_pch || !with_pch) die("cannot create the judge");
+  // Distinct offsets: every fresh measurement compiles programs never seen before.
+  int salt = static_cast<int>(::getpid() % 100000) * 100;
+  double base = plain_gxx_rate(*dir, programs);
+  double fresh_plain = judge_rate(**no_pch, programs, salt);
+  double fresh_pch = judge_rate(**with_pch, programs, salt + programs);
+  double cached = judge_rate(**with_pch, programs, salt + programs);  // same programs again
+  std::printf("judge throughput, %d programs each, one at a time (programs/s):\n", programs);
+  std::printf("  plain g++ -O0 + run        %7.2f  (baseline)\n", base);
+  std::printf("  judge, no PCH, no cache    %7.2f  %.2fx\n", fresh_plain, fresh_plain / base);
+  std::printf("  judge, PCH, fresh programs %7.2f  %.2fx\n", fresh_pch, fresh_pch / base);
+  std::printf("  judge, PCH, cache hits     %7.2f  %.2fx (goal >= 3x)\n", cached, cached / base);
+  return 0;
+}

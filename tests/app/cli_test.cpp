@@ -1,0 +1,164 @@
+// Runs the built `stepcoder` binary: bad input gets a clear message naming the file (and line)
+// and a non-zero exit, never a crash; every verb answers --help.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include "util/files.h"
+
+namespace stepcoder {
+namespace {
+
+struct Outcome {
+  int code = -1;  // exit status; 128 + signal when killed
+  std::string output;
+};
+
+Outcome run_cli(const std::string& args) {
+  std::string cmd = std::string(STEPCODER_BINARY_DIR) + "/stepcoder " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  Outcome o;
+  if (!p) return o;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
+  int st = ::pclose(p);
+  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  return o;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = TempDir::create("cli-test");
+    ASSERT_TRUE(d);
+    dir_ = std::make_unique<TempDir>(std::move(*d));
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    std::string p = dir_->file(name);
+    EXPECT_TRUE(write_file_atomic(p, text));
+    return p;
+  }
+  std::unique_ptr<TempDir> dir_;
+};
+
+TEST_F(CliTest, RunReportsVerdictAndExitCode) {
+  std::string ok = write("ok.cpp", "#include <cstdio>\nint main() { std::puts(\"hi\"); }\n");
+  Outcome o = run_cli("run " + ok + " --json");
+  EXPECT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("\"verdict\":\"passed\""), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("\"stdout\":\"hi\\n\""), std::string::npos) << o.output;
+  for (const char* key : {"exit_code", "signal", "stderr", "compile_ms", "run_ms", "diagnostics"})
+    EXPECT_NE(o.output.find(std::string("\"") + key + "\""), std::string::npos) << key;
+  std::string bad = write("bad.cpp", "int main() { return x; }\n");
+  Outcome b = run_cli("run " + bad + " --json");
+  EXPECT_EQ(b.code, 1);
+  EXPECT_NE(b.output.find("\"verdict\":\"compile_error\""), std::string::npos) << b.output;
+  EXPECT_NE(b.output.find("\"line\":1"), std::string::npos) << b.output;
+}
+
+TEST_F(CliTest, RunFeedsStdin) {
+  std::string prog = write("echo.cpp", "#include <iostream>\nint main() { int a; std::cin >> a; std::cout << a * 2; }\n");
+  std::string in = write("in.txt", "21\n");
+  Outcome o = run_cli("run " + prog + " --stdin " + in);
+  EXPECT_EQ(o.code, 0) << o.output;
+  EXPECT_EQ(o.output.rfind("42", 0), 0u) << o.output;  // program output first, then the verdict
+}
+
+TEST_F(CliTest, MissingFilesAreNamed) {
+  Outcome o = run_cli("run " + dir_->file("nope.cpp"));
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.output.find("nope.cpp: No such file or directory"), std::string::npos) << o.output;
+  Outcome j = run_cli("judge " + dir_->file("nope.jsonl"));
+  EXPECT_EQ(j.code, 2);
+  EXPECT_NE(j.output.find("nope.jsonl"), std::string::npos) << j.output;
+}
+
+TEST_F(CliTest, BadBytesInProgramsAreRejected) {
+  std::string nul = write("nul.cpp", std::string("int main() {\0}\n", 15));
+  Outcome o = run_cli("run " + nul);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.output.find("nul.cpp: NUL byte at byte 12"), std::string::npos) << o.output;
+  std::string latin = write("latin.cpp", "// caf\xe9\nint main() {}\n");
+  Outcome l = run_cli("run " + latin);
+  EXPECT_EQ(l.code, 2);
+  EXPECT_NE(l.output.find("latin.cpp: invalid UTF-8 at byte 6"), std::string::npos) << l.output;
+}
+
+TEST_F(CliTest, MalformedJsonLineIsNamedWithItsLine) {
+  std::string p = write("p.jsonl",
+                        "{\"task_id\":\"a\",\"prompt\":\"int f() {\\n\",\"canonical_solution\":\"return 1;}\\n\","
+                        "\"tests\":{\"kind\":\"assert\",\"code\":\"int main(){assert(f()==1);}\"}}\n"
+                        "{\"task_id\": \"b\", \n");
+  Outcome o = run_cli("judge " + p);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.output.find("p.jsonl:2:"), std::string::npos) << o.output;
+}
+
+TEST_F(CliTest, UnknownFormatsAreRejected) {
+  std::string p = write("odd.jsonl", "{\"question\": 1, \"weird\": true}\n");
+  Outcome o = run_cli("judge " + p);
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.output.find("odd.jsonl:1"), std::string::npos) << o.output;
+  Outcome f = run_cli("judge " + p + " --format cobol");
+  EXPECT_NE(f.code, 0);
+  EXPECT_NE(f.output.find("cobol"), std::string::npos) << f.output;
+}
+
+TEST_F(CliTest, SolutionsForUnknownTasksAreRejected) {
+  std::string p = write("p.jsonl",
+                        "{\"task_id\":\"a\",\"prompt\":\"int f() {\\n\",\"canonical_solution\":\"return 1;}\\n\","
+                        "\"tests\":{\"kind\":\"assert\",\"code\":\"int main(){assert(f()==1);}\"}}\n");
+  std::string s = write("s.jsonl", "{\"task_id\":\"zzz\",\"solution\":\"return 2;}\\n\"}\n");
+  Outcome o = run_cli("judge " + p + " --solutions " + s);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.output.find("task 'zzz' is not in"), std::string::npos) << o.output;
+  std::string good = write("g.jsonl", "{\"task_id\":\"a\",\"solution\":\"return 1;}\\n\"}\n"
+                                      "{\"task_id\":\"a\",\"solution\":\"return 2;}\\n\"}\n");
+  Outcome g = run_cli("judge " + p + " --solutions " + good + " --json");
+  EXPECT_EQ(g.code, 1) << g.output;  // the second solution fails
+  EXPECT_NE(g.output.find("1 passed, 1 failed"), std::string::npos) << g.output;
+}
+
+TEST_F(CliTest, BadConfigNamesFileLineAndKey) {
+  std::string prog = write("ok.cpp", "int main() {}\n");
+  std::string cfg = write("c.yaml", "sandbox:\n  run:\n    cpu_ms: -5\n");
+  Outcome o = run_cli("run " + prog + " --config " + cfg);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.output.find("c.yaml:3:13: sandbox.run.cpu_ms: -5 is below the minimum 10"),
+            std::string::npos)
+      << o.output;
+  std::string typo = write("t.yaml", "sandbox:\n  compilr: g++\n");
+  Outcome t = run_cli("run " + prog + " --config " + typo);
+  EXPECT_EQ(t.code, 2);
+  EXPECT_NE(t.output.find("t.yaml:2:3: unknown key 'sandbox.compilr' (did you mean 'sandbox.compiler'?)"),
+            std::string::npos)
+      << t.output;
+}
+
+TEST(CliHelpTest, EveryVerbHasHelp) {
+  Outcome top = run_cli("--help");
+  ASSERT_EQ(top.code, 0) << top.output;
+  // Subcommands are listed under "Subcommands:" as "  name   description".
+  size_t at = top.output.find("Subcommands:");
+  ASSERT_NE(at, std::string::npos) << top.output;
+  int verbs = 0;
+  size_t pos = top.output.find('\n', at);
+  while (pos != std::string::npos && pos + 1 < top.output.size()) {
+    size_t end = top.output.find('\n', pos + 1);
+    std::string line = top.output.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+    pos = end;
+    if (line.size() < 3 || line[0] != ' ' || line[2] == ' ') continue;
+    std::string verb = line.substr(2, line.find(' ', 2) - 2);
+    Outcome h = run_cli(verb + " --help");
+    EXPECT_EQ(h.code, 0) << verb << ": " << h.output;
+    EXPECT_NE(h.output.find("Usage"), std::string::npos) << verb;
+    ++verbs;
+  }
+  EXPECT_GE(verbs, 3);
+}
+
+}  // namespace
+}  // namespace stepcoder
