@@ -58,6 +58,7 @@ void describe(SamplingConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".stop", &c.stop, "stop sequences: the completion ends after the first one");
   s.add(p + ".seed", &c.seed, "sampling seed (same seed, same samples)").range(0, 9e18);
   s.add(p + ".batch_size", &c.batch_size, "sequences sampled together").range(1, 1e5);
+  s.add(p + ".ignore_eos", &c.ignore_eos, "keep sampling past EOS (fixed-length benchmarks)");
 }
 
 }  // namespace stepcoder::model

@@ -57,6 +57,7 @@ struct SamplingConfig {
   std::vector<std::string> stop;  // the completion ends after the first of these strings
   int64_t seed = 0;
   int batch_size = 32;       // sequences sampled together
+  bool ignore_eos = false;   // keep sampling past EOS (benchmarks of fixed length)
 };
 
 void describe(SamplingConfig& c, ConfigSchema& schema, const std::string& prefix = "sampling");

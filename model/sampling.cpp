@@ -69,7 +69,8 @@ struct Row {
 
 // Appends one sampled token to a row and decides whether the row is finished.
 void append_token(Row& r, int id, float logprob, float value, const Tokenizer& tok,
-                  const std::vector<std::string>& stops) {
+                  const SamplingConfig& cfg) {
+  const std::vector<std::string>& stops = cfg.stop;
   Completion& c = r.c;
   c.tokens.push_back(id);
   c.logprobs.push_back(logprob);
@@ -78,7 +79,7 @@ void append_token(Row& r, int id, float logprob, float value, const Tokenizer& t
   c.text += tok.token_text(id);
   c.spans.push_back({static_cast<int>(before), static_cast<int>(c.text.size())});
   --r.budget;
-  if (id == tok.eos_id()) {
+  if (id == tok.eos_id() && !cfg.ignore_eos) {
     r.done = true, c.finish_reason = "eos";
     return;
   }
@@ -137,7 +138,7 @@ std::vector<Completion> generate_batch(Transformer& model, const Tokenizer& tok,
     for (int64_t b = 0; b < B; ++b) {
       if (rows[b].done) continue;
       append_token(rows[b], static_cast<int>(next[b].item<int64_t>()), logp[b].item<float>(),
-                   values[b].item<float>(), tok, cfg.stop);
+                   values[b].item<float>(), tok, cfg);
       all_done = all_done && rows[b].done;
     }
     if (all_done) break;

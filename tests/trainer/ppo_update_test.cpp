@@ -1,0 +1,144 @@
+// PPO with a model: the FGO mask gives unexecuted tokens exactly zero gradient, and a few PPO
+// updates against a fake judge that passes one fixed answer raise that answer's probability.
+#include <gtest/gtest.h>
+
+#include "model/sampling.h"
+#include "tests/model/test_corpus.h"
+#include "trainer/ppo_loss.h"
+#include "trainer/rollout.h"
+
+namespace stepcoder::trainer {
+namespace {
+
+// A batch of B=2 rows, T=5 positions over a vocabulary of V=7, logits as a leaf tensor.
+TEST(PpoLossTest, UnexecutedTokensGetExactlyZeroGradient) {
+  torch::manual_seed(3);
+  const int64_t B = 2, T = 5, V = 7;
+  auto logits = torch::randn({B, T, V}, torch::requires_grad());  // (B, T, V)
+  auto values = torch::randn({B, T}, torch::requires_grad());     // (B, T)
+  auto targets = torch::randint(V, {B, T}, torch::kInt64);
+  auto logp = torch::log_softmax(logits, -1);                            // (B, T, V)
+  auto lp = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1);          // (B, T)
+  auto entropy = -(logp.exp() * logp).sum(-1);                           // (B, T)
+  PpoBatch b;
+  b.valid = torch::tensor({1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 0.f}).view({B, T});
+  b.fgo_mask = torch::tensor({1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 1.f, 0.f, 1.f}).view({B, T});
+  b.old_logprobs = lp.detach() + 0.1 * torch::randn({B, T});
+  b.old_values = values.detach() + 0.1 * torch::randn({B, T});
+  b.advantages = torch::randn({B, T});
+  b.returns = torch::randn({B, T});
+  PpoConfig c;
+  c.entropy_coef = 0.01;
+  PpoLoss l = ppo_loss(lp, values, entropy, b, c);
+  l.total.backward();
+  auto g = logits.grad();  // (B, T, V)
+  ASSERT_TRUE(g.defined());
+  for (int64_t i = 0; i < B; ++i)
+    for (int64_t t = 0; t < T; ++t) {
+      const bool kept = b.valid[i][t].item<float>() > 0 && b.fgo_mask[i][t].item<float>() > 0;
+      const float norm = g[i][t].abs().sum().item<float>();
+      if (kept) EXPECT_GT(norm, 1e-6f) << "kept token " << i << "," << t;
+      else EXPECT_EQ(norm, 0.0f) << "masked token " << i << "," << t;
+    }
+  // The critic still learns on executed and unexecuted tokens alike, not on padding.
+  EXPECT_GT(values.grad()[0][1].abs().item<float>(), 0.0f);
+  EXPECT_EQ(values.grad()[1][4].item<float>(), 0.0f);
+  EXPECT_NEAR(l.kept_fraction, 5.0 / 9.0, 1e-6);
+  EXPECT_GE(l.approx_kl, 0.0);
+
+  // Ratios far outside the clip range: every kept token counts as clipped.
+  b.old_logprobs = lp.detach() - 1.0;
+  EXPECT_DOUBLE_EQ(ppo_loss(lp, values, entropy, b, c).clip_fraction, 1.0);
+}
+
+// Passes exactly one program: the prompt followed by one fixed token.
+class OneAnswerJudge : public sandbox::Judge {
+ public:
+  explicit OneAnswerJudge(std::string program) : program_(std::move(program)) {}
+  sandbox::JudgeResult judge(const sandbox::JudgeRequest& req) override {
+    sandbox::JudgeResult r;
+    r.verdict = req.program == program_ ? sandbox::Verdict::Passed : sandbox::Verdict::Failed;
+    r.pass_ratio = r.verdict == sandbox::Verdict::Passed ? 1.0 : 0.0;
+    return r;
+  }
+
+ private:
+  std::string program_;
+};
+
+double next_token_prob(model::Transformer& m, const std::vector<int>& prompt, int token) {
+  torch::NoGradGuard no_grad;
+  auto ids = torch::tensor(std::vector<int64_t>(prompt.begin(), prompt.end())).unsqueeze(0);  // (1, P)
+  auto logits = m->forward(ids).logits[0][-1];  // (V)
+  return torch::softmax(logits, -1)[token].item<double>();
+}
+
+TEST(PpoUpdateTest, UpdatesRaiseTheProbabilityOfTheRewardedAnswer) {
+  torch::set_num_threads(1);
+  torch::manual_seed(11);
+  model::TokenizerTrainOptions o;
+  o.vocab_size = 600;
+  auto tok = model::Tokenizer::train(model::testing::synthetic_texts(30), o);
+  ASSERT_TRUE(tok) << tok.error();
+  model::ModelConfig mc;
+  mc.vocab_size = tok->vocab_size(), mc.dim = 32, mc.layers = 2, mc.heads = 2, mc.context = 64;
+  model::Transformer policy(mc);
+  model::Transformer reference = model::clone_frozen(policy);
+
+  tasks::Problem p;
+  p.task_id = "one/0", p.prompt = model::testing::synthetic_tasks(1)[0].first;
+  const auto prompt_ids = tok->encode_ids(p.prompt);
+  // The rewarded answer: the 4th most likely next token that decodes to text.
+  torch::Tensor order;
+  {
+    torch::NoGradGuard no_grad;
+    auto ids = torch::tensor(std::vector<int64_t>(prompt_ids.begin(), prompt_ids.end())).unsqueeze(0);
+    order = policy->forward(ids).logits[0][-1].argsort(-1, /*descending=*/true);
+  }
+  int target = -1, rank = 0;
+  for (int64_t i = 0; i < order.size(0) && target < 0; ++i) {
+    const int id = static_cast<int>(order[i].item<int64_t>());
+    if (!tok->decode({id}).empty() && ++rank == 4) target = id;
+  }
+  ASSERT_GE(target, 0);
+  OneAnswerJudge judge(p.program(tok->decode({target})));
+
+  PpoConfig c;
+  c.prompts_per_step = 4, c.samples_per_prompt = 8, c.fgo = false;
+  c.epochs = 2, c.minibatch_size = 8, c.lr = 3e-3, c.entropy_coef = 0.0;
+  c.rewards.kl_coef = 0.01;
+  model::SamplingConfig sc;
+  sc.temperature = 1.0, sc.top_k = 8, sc.max_new_tokens = 1, sc.batch_size = 32;
+  KlController kl(c.rewards);
+  RewardChain chain = make_reward_chain(c.rewards, &kl);
+  RolloutContext ctx{policy, reference, *tok, judge, chain};
+  torch::optim::Adam opt(policy->parameters(), torch::optim::AdamOptions(c.lr));
+  const std::vector<tasks::Problem> problems(c.prompts_per_step, p);
+
+  const double before = next_token_prob(policy, prompt_ids, target);
+  int passed = 0;
+  for (int step = 0; step < 8; ++step) {
+    sc.seed = 100 + step;
+    auto r = collect_rollout(ctx, problems, c, sc);
+    ASSERT_TRUE(r) << r.error();
+    ASSERT_EQ(r->batch.size(), 32);
+    EXPECT_EQ(r->batch.valid.sum().item<float>(), 32.0f);  // one token each
+    EXPECT_EQ(r->stats.kept_fraction, 1.0);                // FGO off
+    EXPECT_GE(r->stats.mixed_verdict_share, 0.0);
+    passed += r->stats.verdicts[static_cast<int>(sandbox::Verdict::Passed)];
+    prepare_advantages(r->batch, c);
+    auto u = ppo_update(policy, opt, r->batch, c, scoring_temperature(sc), /*seed=*/step);
+    ASSERT_TRUE(u) << u.error();
+    EXPECT_EQ(u->steps, 8);
+    kl.update(r->stats.mean_kl, r->stats.completions);
+  }
+  const double after = next_token_prob(policy, prompt_ids, target);
+  RecordProperty("prob_before", std::to_string(before));
+  RecordProperty("prob_after", std::to_string(after));
+  std::printf("p(answer) before %.4f after %.4f, %d passed samples\n", before, after, passed);
+  EXPECT_GT(passed, 0);
+  EXPECT_GT(after, 1.5 * before);
+}
+
+}  // namespace
+}  // namespace stepcoder::trainer

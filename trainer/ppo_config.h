@@ -1,0 +1,58 @@
+// Configuration of the PPO stage: reward shaping (outcome table, RLTF adaptive and error-line
+// terms, KL penalty), GAE, the clipped losses and the FGO mask. Plain structs, no LibTorch.
+//
+//   PpoConfig cfg;  ConfigSchema schema;
+//   describe(cfg, schema, "ppo");                 // ppo.* and ppo.rewards.*
+//   if (Status st = schema.load_file("run.yaml"); !st) die(st.error());
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "util/config.h"
+
+namespace stepcoder::trainer {
+
+struct RewardConfig {
+  // CodeRL / StepCoder outcome table.
+  bool outcome = true;
+  double compile_error = -1.0;
+  double runtime_error = -0.6;  // also timeout, memory, output limit, policy violation
+  double failed = -0.3;
+  double passed = 1.0;
+  // RLTF adaptive: a failed program earns adaptive_scale * pass_ratio on top of `failed`.
+  bool adaptive = false;
+  double adaptive_scale = 1.3;
+  // RLTF fine-grained: penalty on tokens of lines a compiler error or a crash points at.
+  bool error_lines = false;
+  double error_line_penalty = 0.3;
+  // Per-token KL penalty against the reference policy: -kl_coef * (logp - logp_ref).
+  bool kl = true;
+  double kl_coef = 0.05;
+  bool kl_adaptive = false;     // adjust kl_coef towards kl_target (Ziegler et al. 2019)
+  double kl_target = 6.0;       // summed KL per completion
+  int64_t kl_horizon = 10000;   // completions over which the coefficient may move by e^0.2
+};
+
+struct PpoConfig {
+  int prompts_per_step = 8;
+  int samples_per_prompt = 4;   // K completions of each prompt
+  double gamma = 1.0;
+  double lambda = 0.95;
+  bool whiten_advantages = true;
+  double clip = 0.2;            // policy ratio clip
+  double value_clip = 0.2;      // value clip around the old values; 0 = unclipped
+  double value_coef = 0.5;
+  double entropy_coef = 0.0;
+  int epochs = 2;               // optimization passes over one rollout
+  int minibatch_size = 8;       // completions per gradient step
+  double lr = 1e-5;
+  double grad_clip = 1.0;       // global norm; 0 = off
+  bool fgo = true;              // mask tokens of statements no test executed
+  RewardConfig rewards;
+};
+
+void describe(RewardConfig& c, ConfigSchema& schema, const std::string& prefix = "ppo.rewards");
+void describe(PpoConfig& c, ConfigSchema& schema, const std::string& prefix = "ppo");
+
+}  // namespace stepcoder::trainer

@@ -1,0 +1,132 @@
+// PPO loss with the FGO mask and the update loop (see ppo_loss.h).
+#include "trainer/ppo_loss.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "trainer/advantages.h"
+
+namespace stepcoder::trainer {
+
+PpoBatch PpoBatch::select(const torch::Tensor& index, torch::Device device) const {
+  auto pick = [&](const torch::Tensor& t) {
+    return t.defined() ? t.index_select(0, index.to(t.device())).to(device) : t;
+  };
+  PpoBatch out;
+  out.ids = pick(ids), out.valid = pick(valid), out.fgo_mask = pick(fgo_mask);
+  out.old_logprobs = pick(old_logprobs), out.old_values = pick(old_values);
+  out.ref_logprobs = pick(ref_logprobs), out.rewards = pick(rewards);
+  out.advantages = pick(advantages), out.returns = pick(returns);
+  return out;
+}
+
+void prepare_advantages(PpoBatch& b, const PpoConfig& c) {
+  Gae g = compute_gae(b.rewards, b.old_values, b.valid, c.gamma, c.lambda);
+  b.returns = g.returns;
+  b.advantages = c.whiten_advantages ? whiten(g.advantages, b.valid * b.fgo_mask) : g.advantages;
+}
+
+PpoLoss ppo_loss(const torch::Tensor& logprobs, const torch::Tensor& values, const torch::Tensor& entropy,
+                 const PpoBatch& b, const PpoConfig& c) {
+  auto valid = b.valid.to(torch::kFloat32);                      // (B, T)
+  auto keep_f = valid * b.fgo_mask.to(torch::kFloat32);          // (B, T)
+  auto keep = keep_f > 0.5;                                      // (B, T) bool
+  const auto n_keep = keep_f.sum().clamp_min(1.0);               // ()
+  const auto n_valid = valid.sum().clamp_min(1.0);               // ()
+  auto zeros = torch::zeros_like(logprobs);
+
+  // Policy: torch::where (not a product) so a masked token's inf/nan ratio cannot leak into
+  // the gradient; its gradient is exactly zero.
+  auto log_ratio = torch::where(keep, logprobs - b.old_logprobs, zeros);  // (B, T)
+  auto ratio = log_ratio.exp();                                           // (B, T)
+  auto adv = b.advantages;                                                // (B, T)
+  auto surr1 = -adv * ratio;
+  auto surr2 = -adv * ratio.clamp(1.0 - c.clip, 1.0 + c.clip);
+  auto pg = torch::where(keep, torch::max(surr1, surr2), zeros);          // (B, T)
+
+  // Value: every completion token, clipped around the old values.
+  auto v_err = (values - b.returns).pow(2);                               // (B, T)
+  if (c.value_clip > 0) {
+    auto v_clip = b.old_values + (values - b.old_values).clamp(-c.value_clip, c.value_clip);
+    v_err = torch::max(v_err, (v_clip - b.returns).pow(2));
+  }
+  PpoLoss l;
+  l.policy = pg.sum() / n_keep;
+  l.value = 0.5 * (v_err * valid).sum() / n_valid;
+  l.entropy = torch::where(keep, entropy, zeros).sum() / n_keep;
+  l.total = l.policy + c.value_coef * l.value - c.entropy_coef * l.entropy;
+  {
+    torch::NoGradGuard no_grad;
+    auto r = ratio.detach();
+    auto clipped = ((r - 1.0).abs() > c.clip).to(torch::kFloat32) * keep_f;
+    l.clip_fraction = (clipped.sum() / n_keep).item<double>();
+    auto kl = ((r - 1.0) - log_ratio.detach()) * keep_f;
+    l.approx_kl = (kl.sum() / n_keep).item<double>();
+    l.kept_fraction = (keep_f.sum() / n_valid).item<double>();
+  }
+  return l;
+}
+
+namespace {
+
+double clip_and_norm(model::Transformer& policy, double max_norm) {
+  std::vector<torch::Tensor> params;
+  for (auto& p : policy->parameters())
+    if (p.requires_grad() && p.grad().defined()) params.push_back(p);
+  if (max_norm > 0) return torch::nn::utils::clip_grad_norm_(params, max_norm);
+  double sq = 0;
+  for (auto& p : params) sq += p.grad().pow(2).sum().item<double>();
+  return std::sqrt(sq);
+}
+
+void accumulate(PpoUpdateStats& s, const PpoLoss& l, double grad_norm) {
+  s.policy_loss += l.policy.item<double>();
+  s.value_loss += l.value.item<double>();
+  s.entropy += l.entropy.item<double>();
+  s.clip_fraction += l.clip_fraction, s.approx_kl += l.approx_kl;
+  s.kept_fraction += l.kept_fraction, s.grad_norm += grad_norm;
+  s.steps += 1;
+}
+
+void average(PpoUpdateStats& s) {
+  if (s.steps == 0) return;
+  const double n = static_cast<double>(s.steps);
+  s.policy_loss /= n, s.value_loss /= n, s.entropy /= n, s.clip_fraction /= n;
+  s.approx_kl /= n, s.kept_fraction /= n, s.grad_norm /= n;
+}
+
+}  // namespace
+
+Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Optimizer& opt,
+                                    const PpoBatch& batch, const PpoConfig& c, double temperature,
+                                    uint64_t seed) {
+  if (!batch.advantages.defined()) return Error("ppo update: advantages not prepared");
+  PpoUpdateStats s;
+  try {
+    policy->train();
+    const torch::Device device = policy->parameters().front().device();
+    auto gen = at::detail::createCPUGenerator(seed);
+    const int64_t B = batch.size(), mb = std::max(1, c.minibatch_size);
+    for (int epoch = 0; epoch < c.epochs; ++epoch) {
+      auto order = torch::randperm(B, gen, torch::kInt64);  // (B)
+      for (int64_t start = 0; start < B; start += mb) {
+        PpoBatch m = batch.select(order.narrow(0, start, std::min(mb, B - start)), device);
+        auto scores = model::score_sequences(policy, m.ids, temperature);  // (b, L-1) each
+        PpoLoss l = ppo_loss(scores.logprobs, scores.values, scores.entropy, m, c);
+        opt.zero_grad();
+        l.total.backward();
+        const double norm = clip_and_norm(policy, c.grad_clip);
+        opt.step();
+        accumulate(s, l, norm);
+      }
+    }
+  } catch (const c10::Error& e) {
+    return Error(std::string("ppo update: ") + e.what_without_backtrace());
+  }
+  average(s);
+  return s;
+}
+
+}  // namespace stepcoder::trainer

@@ -1,0 +1,66 @@
+// The PPO objective with fine-grained optimization: clipped surrogate policy loss over the
+// tokens the tests executed (FGO mask), clipped value loss over every completion token,
+// entropy bonus; and one optimization phase (epochs x minibatches) over a rollout's batch.
+//
+//   prepare_advantages(batch, cfg);                        // GAE + whitening over kept tokens
+//   auto s = model::score_sequences(policy, batch.ids, temperature);
+//   PpoLoss l = ppo_loss(s.logprobs, s.values, s.entropy, batch, cfg);
+//   l.total.backward();                                    // l.clip_fraction, l.approx_kl, ...
+#pragma once
+
+#include <torch/torch.h>
+
+#include "model/transformer.h"
+#include "trainer/ppo_config.h"
+#include "util/expected.h"
+
+namespace stepcoder::trainer {
+
+// Sequences and per-position tensors; position i stands for the token ids[:, i + 1].
+struct PpoBatch {
+  torch::Tensor ids;           // (B, L) int64: prompt + completion, right-padded
+  torch::Tensor valid;         // (B, L-1) 1 where ids[:, i+1] is a completion token
+  torch::Tensor fgo_mask;      // (B, L-1) 1 where that token was executed (all 1 without FGO)
+  torch::Tensor old_logprobs;  // (B, L-1) behaviour policy, at the sampling temperature
+  torch::Tensor old_values;    // (B, L-1)
+  torch::Tensor ref_logprobs;  // (B, L-1) reference policy (KL)
+  torch::Tensor rewards;       // (B, L-1)
+  torch::Tensor advantages;    // (B, L-1) from prepare_advantages
+  torch::Tensor returns;       // (B, L-1) value targets
+
+  int64_t size() const { return ids.defined() ? ids.size(0) : 0; }
+  // The rows `index` (int64 (n)) of every tensor, moved to `device`.
+  PpoBatch select(const torch::Tensor& index, torch::Device device) const;
+};
+
+// Fills advantages and returns: GAE over valid tokens, whitened over valid * fgo_mask.
+void prepare_advantages(PpoBatch& b, const PpoConfig& c);
+
+struct PpoLoss {
+  torch::Tensor total;    // policy + value_coef * value - entropy_coef * entropy
+  torch::Tensor policy;   // clipped surrogate, mean over kept tokens
+  torch::Tensor value;    // clipped squared error, mean over valid tokens
+  torch::Tensor entropy;  // mean over kept tokens
+  double clip_fraction = 0;  // kept tokens whose ratio left [1 - clip, 1 + clip]
+  double approx_kl = 0;      // mean over kept tokens of (r - 1) - log r, r = p_new / p_old
+  double kept_fraction = 0;  // kept / valid tokens
+};
+
+// logprobs, values, entropy: (B, L-1) under the current policy (with gradients). Tokens with
+// fgo_mask 0 contribute exactly zero to the policy and entropy terms and their gradients.
+PpoLoss ppo_loss(const torch::Tensor& logprobs, const torch::Tensor& values, const torch::Tensor& entropy,
+                 const PpoBatch& b, const PpoConfig& c);
+
+struct PpoUpdateStats {
+  int64_t steps = 0;  // optimizer steps
+  double policy_loss = 0, value_loss = 0, entropy = 0;  // means over steps
+  double clip_fraction = 0, approx_kl = 0, kept_fraction = 0, grad_norm = 0;
+};
+
+// cfg.epochs passes over the batch (advantages prepared) in shuffled minibatches of
+// cfg.minibatch_size rows. LibTorch errors come back as an Error.
+Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Optimizer& opt,
+                                    const PpoBatch& batch, const PpoConfig& c, double temperature,
+                                    uint64_t seed);
+
+}  // namespace stepcoder::trainer

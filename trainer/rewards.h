@@ -1,0 +1,125 @@
+// Reward shaping as a chain of small terms, each adding to a per-token reward vector of one
+// completion: CodeRL outcome (sequence reward on the last token), RLTF adaptive pass-ratio
+// bonus and error-line penalty, per-token KL penalty with a fixed or adaptive coefficient.
+//
+//   KlController kl(cfg.rewards);
+//   RewardChain chain = make_reward_chain(cfg.rewards, &kl);
+//   RewardInput in{result, program, prompt.size(), spans, logprobs, ref_logprobs};
+//   torch::Tensor r = chain.compute(in);        // (T) float, one per completion token
+//   kl.update(mean_kl_per_completion, completions);   // after each rollout
+#pragma once
+
+#include <torch/torch.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sandbox/judge.h"
+#include "trainer/ppo_config.h"
+
+namespace stepcoder::trainer {
+
+// What the terms see of one judged completion. Token spans are [begin, end) byte offsets in
+// the completion, which starts at `completion_start` in `program`.
+struct RewardInput {
+  const sandbox::JudgeResult& result;
+  const std::string& program;
+  size_t completion_start = 0;
+  const std::vector<std::pair<size_t, size_t>>& spans;  // T entries
+  torch::Tensor logprobs;      // (T) under the sampling policy; may be undefined without KL
+  torch::Tensor ref_logprobs;  // (T) under the reference policy
+};
+
+class RewardTerm {
+ public:
+  virtual ~RewardTerm() = default;
+  // Adds this term's contribution to `rewards` (T).
+  virtual void apply(const RewardInput& in, torch::Tensor& rewards) = 0;
+  virtual void reset() {}
+  virtual std::string name() const = 0;
+};
+
+// Sequence reward from the verdict, on the last token.
+class OutcomeReward : public RewardTerm {
+ public:
+  explicit OutcomeReward(const RewardConfig& c) : c_(c) {}
+  void apply(const RewardInput& in, torch::Tensor& rewards) override;
+  std::string name() const override { return "outcome"; }
+  double value(sandbox::Verdict v) const;
+
+ private:
+  RewardConfig c_;
+};
+
+// RLTF adaptive: a failed program gains scale * pass_ratio on the last token.
+class AdaptiveReward : public RewardTerm {
+ public:
+  explicit AdaptiveReward(double scale) : scale_(scale) {}
+  void apply(const RewardInput& in, torch::Tensor& rewards) override;
+  std::string name() const override { return "adaptive"; }
+
+ private:
+  double scale_;
+};
+
+// RLTF fine-grained: -penalty on each token whose first non-blank byte lies on a program line
+// named by an error diagnostic (outside the tests) or by a crash. Blank tokens are spared.
+class ErrorLineReward : public RewardTerm {
+ public:
+  explicit ErrorLineReward(double penalty) : penalty_(penalty) {}
+  void apply(const RewardInput& in, torch::Tensor& rewards) override;
+  std::string name() const override { return "error_lines"; }
+
+ private:
+  double penalty_;
+};
+
+// KL coefficient: fixed, or moved towards a target KL per completion.
+class KlController {
+ public:
+  explicit KlController(const RewardConfig& c);
+  double coef() const { return coef_; }
+  // After a rollout: observed mean KL per completion over `completions` completions.
+  void update(double observed_kl, int64_t completions);
+
+ private:
+  double coef_, target_;
+  int64_t horizon_;
+  bool adaptive_;
+};
+
+// -coef * (logp - logp_ref) on every token.
+class KlPenalty : public RewardTerm {
+ public:
+  explicit KlPenalty(const KlController* ctl) : ctl_(ctl) {}
+  void apply(const RewardInput& in, torch::Tensor& rewards) override;
+  std::string name() const override { return "kl"; }
+
+ private:
+  const KlController* ctl_;
+};
+
+class RewardChain {
+ public:
+  RewardChain& add(std::unique_ptr<RewardTerm> t);
+  // Zeros (T) plus every term in order. `breakdown` (optional) accumulates each term's sum by name.
+  torch::Tensor compute(const RewardInput& in, std::map<std::string, double>* breakdown = nullptr);
+  void reset();
+  std::string describe() const;  // "outcome -> adaptive -> kl"
+  size_t size() const { return terms_.size(); }
+
+ private:
+  std::vector<std::unique_ptr<RewardTerm>> terms_;
+};
+
+// The terms switched on in `c`; `kl` must outlive the chain (null leaves out the KL term).
+RewardChain make_reward_chain(const RewardConfig& c, const KlController* kl);
+
+// 1-based program line of each token's first non-blank byte; 0 for blank tokens.
+std::vector<int> token_lines(const std::string& program, size_t completion_start,
+                             const std::vector<std::pair<size_t, size_t>>& spans);
+
+}  // namespace stepcoder::trainer
