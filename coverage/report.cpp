@@ -44,8 +44,11 @@ std::string html_escape(const std::string& s) {
 
 std::string to_lcov(const Instrumented& inst, const CoverageMap& map,
                     const std::string& source_path, const std::string& test_name) {
+  // genhtml accepts only letters, digits and '_' in test names.
+  std::string tn;
+  for (char c : test_name) tn += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   std::string out;
-  out += "TN:" + test_name + "\n";
+  out += "TN:" + tn + "\n";
   out += "SF:" + source_path + "\n";
   std::vector<std::string> names = unique_names(inst);
   int hit = 0;
