@@ -137,7 +137,7 @@ TEST(PpoUpdateTest, UpdatesRaiseTheProbabilityOfTheRewardedAnswer) {
   RecordProperty("prob_after", std::to_string(after));
   std::printf("p(answer) before %.4f after %.4f, %d passed samples\n", before, after, passed);
   EXPECT_GT(passed, 0);
-  EXPECT_GT(after, 1.5 * before);
+  EXPECT_GT(after, 5 * before);  // measured: 0.0023 -> 0.044
 }
 
 }  // namespace
