@@ -114,9 +114,9 @@ Status Compiler::build_pch() {
   if (Status st = make_dirs(dir); !st) return st;
   if (Status st = write_file_atomic(header, "#include <bits/stdc++.h>\n"); !st) return st;
   std::string tmp = pch + ".tmp." + std::to_string(::getpid());
+  // Every flag, -static included: clang++ records __STATIC__ in the PCH and refuses a mismatch.
   std::vector<std::string> argv = {compiler_path_};
-  for (const auto& f : flags_)
-    if (f != "-static") argv.push_back(f);
+  argv.insert(argv.end(), flags_.begin(), flags_.end());
   for (const char* a : {"-x", "c++-header"}) argv.push_back(a);
   argv.insert(argv.end(), {header, "-o", tmp});
   SpawnSpec s = compiler_spec(cfg_, argv, dir);
@@ -229,7 +229,14 @@ std::vector<Diagnostic> parse_diagnostics(const std::string& text) {
     std::smatch m;
     Diagnostic d;
     if (!std::regex_match(line, m, re)) {
-      if (linker_error(line, d) && out.size() < 50) out.push_back(std::move(d));
+      static const std::regex bare(R"(^(fatal error|error): (.*)$)");  // no location: driver
+      if (std::regex_match(line, m, bare)) {
+        d.severity = m[1];
+        d.message = m[2];
+        if (out.size() < 50) out.push_back(std::move(d));
+      } else if (linker_error(line, d) && out.size() < 50) {
+        out.push_back(std::move(d));
+      }
       continue;
     }
     std::string file = m[1];

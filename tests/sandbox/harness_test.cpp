@@ -63,9 +63,11 @@ TEST(DiagnosticsTest, KeepsProgramAndTestMessagesOnly) {
       "tests.cpp:2:10: error: 'g' was not declared in this scope\n"
       "program.cpp:4: warning: unused variable\n"
       "/usr/bin/ld: /tmp/cc.o: in function `main':\n"
-      "program.cpp:(.text+0x1a): undefined reference to `foo(int)'\n";
+      "program.cpp:(.text+0x1a): undefined reference to `foo(int)'\n"
+      "error: __STATIC__ predefined macro was disabled in PCH file\n";
   std::vector<Diagnostic> d = parse_diagnostics(err);
-  ASSERT_EQ(d.size(), 5u);
+  ASSERT_EQ(d.size(), 6u);
+  EXPECT_EQ(d[5].message, "__STATIC__ predefined macro was disabled in PCH file");
   EXPECT_EQ(d[4].message, "link: undefined reference to `foo(int)'");
   EXPECT_EQ(d[0].line, 3);
   EXPECT_EQ(d[0].column, 5);

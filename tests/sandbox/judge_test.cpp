@@ -110,6 +110,24 @@ TEST(JudgeTest, BadBytesAreACompileErrorNotACrash) {
   EXPECT_NE(latin1.message.find("not valid UTF-8"), std::string::npos);
 }
 
+TEST(JudgeTest, ClangWorksToo) {
+  SandboxConfig cfg = test_support::test_config();
+  cfg.compiler = "clang++";
+  auto j = SandboxJudge::create(cfg);
+  ASSERT_TRUE(j) << j.error();
+  JudgeRequest req;
+  req.program = kAdder;
+  req.tests.cases = {{"2 3\n", "5\n"}};
+  JudgeResult ok = (*j)->judge(req);
+  EXPECT_EQ(ok.verdict, Verdict::Passed) << ok.message;
+  req.program = "int main() {\n  int x = y;\n}\n";
+  JudgeResult bad = (*j)->judge(req);
+  EXPECT_EQ(bad.verdict, Verdict::CompileError);
+  ASSERT_FALSE(bad.diagnostics.empty());
+  EXPECT_EQ(bad.diagnostics[0].line, 2);
+  EXPECT_NE(bad.diagnostics[0].message.find("'y'"), std::string::npos) << bad.diagnostics[0].message;
+}
+
 TEST(JudgeTest, MissingCompilerIsAClearError) {
   SandboxConfig cfg = test_support::test_config();
   cfg.compiler = "no-such-compiler++";
