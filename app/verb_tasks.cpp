@@ -1,19 +1,23 @@
 // `stepcoder tasks ...`: generate the bundled suite, import foreign benchmarks, print
-// statistics. Flags only; the work is in the tasks/ library.
+// statistics, generate unit tests from reference solutions. Flags only; the work is in the
+// tasks/ library.
 #include <cstdio>
 #include <memory>
 
+#include "app/common.h"
 #include "app/verb.h"
 #include "tasks/generate.h"
 #include "tasks/problem_io.h"
 #include "tasks/stats.h"
+#include "tasks/testgen.h"
+#include "util/progress.h"
 
 namespace stepcoder::app {
 namespace {
 
 void print_json(const Json& j) { std::printf("%s\n", j.dump().c_str()); }
 
-int fail(const std::string& message) {
+int report_error(const std::string& message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
   return 1;
 }
@@ -26,7 +30,7 @@ struct GenerateArgs {
 
 int run_generate(const GenerateArgs& a) {
   tasks::Suite suite = tasks::generate_suite(a.opts);
-  if (Status st = tasks::write_suite(a.out, suite); !st) return fail(st.error());
+  if (Status st = tasks::write_suite(a.out, suite); !st) return report_error(st.error());
   std::vector<tasks::Problem> all = suite.train;
   all.insert(all.end(), suite.valid.begin(), suite.valid.end());
   all.insert(all.end(), suite.test.begin(), suite.test.end());
@@ -51,9 +55,9 @@ struct ImportArgs {
 
 int run_import(const ImportArgs& a) {
   auto set = tasks::load_problems(a.src, a.load);
-  if (!set) return fail(set.error());
+  if (!set) return report_error(set.error());
   for (const std::string& w : set->warnings) std::fprintf(stderr, "warning: skipped %s\n", w.c_str());
-  if (Status st = tasks::write_problems(a.out, set->problems); !st) return fail(st.error());
+  if (Status st = tasks::write_problems(a.out, set->problems); !st) return report_error(st.error());
   if (a.json) {
     print_json({{"src", a.src}, {"out", a.out}, {"format", set->format},
                 {"problems", set->problems.size()}, {"skipped_no_solution", set->skipped_no_solution},
@@ -79,7 +83,7 @@ int run_stats(const StatsArgs& a) {
     opts.format = a.format;
     opts.keep_without_solution = true;
     auto set = tasks::load_problems(f, opts);
-    if (!set) return fail(set.error());
+    if (!set) return report_error(set.error());
     for (auto& p : set->problems) all.push_back(std::move(p));
   }
   tasks::ProblemStats stats = tasks::compute_stats(all);
@@ -89,6 +93,81 @@ int run_stats(const StatsArgs& a) {
     std::fputs(tasks::stats_to_text(stats).c_str(), stdout);
   }
   return 0;
+}
+
+struct GenTestsArgs {
+  std::string in, out, config;
+  std::vector<std::string> sets;
+  tasks::TestGenOptions opts;
+  bool json = false;
+};
+
+void print_gen_summary(const tasks::TestGenReport& r) {
+  Json s = tasks::testgen_summary(r);
+  std::printf("%zu problems: %d got generated tests (%d checks); %zu unsupported, %zu hard-coded, "
+              "%zu failed verification, %zu printer failures, %zu without valid inputs; %.0f s\n",
+              r.problems.size(), s["counts"]["generated"].get<int>(), s["generated_checks"].get<int>(),
+              r.ids(tasks::GenStatus::Unsupported).size(), r.ids(tasks::GenStatus::HardCoded).size(),
+              r.ids(tasks::GenStatus::VerifyFailed).size(), r.ids(tasks::GenStatus::PrinterFailed).size(),
+              r.ids(tasks::GenStatus::NoValidInputs).size(), r.seconds);
+  for (const tasks::TaskGen& t : r.tasks) {
+    if (t.status == tasks::GenStatus::Generated || t.status == tasks::GenStatus::NoReference) continue;
+    std::printf("  %-16s %-16s %s\n", t.task_id.c_str(), tasks::gen_status_name(t.status), t.detail.c_str());
+  }
+}
+
+int run_gen_tests(GenTestsArgs a) {
+  auto set = tasks::load_problems(a.in);
+  if (!set) return report_error(set.error());
+  for (const std::string& w : set->warnings) std::fprintf(stderr, "warning: skipped %s\n", w.c_str());
+  auto cfg = load_sandbox_config(a.config, a.sets);
+  if (!cfg) return report_error(cfg.error());
+  if (a.opts.workers <= 0) a.opts.workers = cfg->workers;
+  auto judge = sandbox::SandboxJudge::create(*cfg);
+  if (!judge) return report_error("starting the judge: " + judge.error());
+  std::unique_ptr<Progress> bar;
+  std::string current;
+  auto report = tasks::generate_tests(std::move(set->problems), **judge, a.opts,
+                                      [&](const std::string& phase, size_t done, size_t total) {
+                                        if (phase != current) {
+                                          if (bar) bar->finish();
+                                          bar = std::make_unique<Progress>(phase, static_cast<int64_t>(total));
+                                          current = phase;
+                                        }
+                                        bar->update(static_cast<int64_t>(done));
+                                      });
+  if (bar) bar->finish();
+  if (!report) return report_error(a.in + ": " + report.error());
+  if (Status st = tasks::write_problems(a.out, report->problems); !st) return report_error(st.error());
+  if (a.json) {
+    Json j = tasks::testgen_summary(*report);
+    j["in"] = a.in;
+    j["out"] = a.out;
+    j["per_task"] = a.opts.per_task;
+    j["seed"] = a.opts.seed;
+    print_json(j);
+  } else {
+    print_gen_summary(*report);
+  }
+  return 0;
+}
+
+void add_gen_tests(CLI::App& tasks) {
+  auto args = std::make_shared<GenTestsArgs>();
+  CLI::App* cmd = tasks.add_subcommand(
+      "gen-tests", "Generate assert-style unit tests from reference solutions (expected values by running them)");
+  cmd->add_option("in", args->in, "Problem file (any supported format) with reference solutions")->required();
+  cmd->add_option("-o,--out", args->out, "Output JSONL: every problem, generated checks before its own tests")
+      ->required();
+  cmd->add_option("--per-task", args->opts.per_task, "Inputs drawn per task")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  cmd->add_option("--seed", args->opts.seed, "Random seed; with the task id it decides every input")
+      ->capture_default_str();
+  cmd->add_option("-j,--jobs", args->opts.workers, "Parallel judges (default: sandbox.workers, 0 = cores)");
+  cmd->add_option("--config", args->config, "YAML config whose `sandbox` section sets limits");
+  cmd->add_option("--set", args->sets, "Override a config key, e.g. sandbox.run.cpu_ms=500");
+  cmd->add_flag("--json", args->json, "Print the summary as one JSON object");
+  cmd->callback([args] { set_exit_code(run_gen_tests(*args)); });
 }
 
 void add_generate(CLI::App& tasks) {
@@ -136,6 +215,7 @@ STEPCODER_VERB(40, [](CLI::App& app) {
   add_generate(*tasks);
   add_import(*tasks);
   add_stats(*tasks);
+  add_gen_tests(*tasks);
 });
 
 }  // namespace
