@@ -75,6 +75,13 @@ Json result_json(const sandbox::JudgeResult& r) {
           {"tests", tests}};
 }
 
+void add_judge_options(CLI::App* cmd, std::string* config, std::vector<std::string>* sets,
+                       bool* json) {
+  cmd->add_option("--config", *config, "YAML config whose `sandbox` section sets limits");
+  cmd->add_option("--set", *sets, "override a config key, e.g. sandbox.run.cpu_ms=500");
+  cmd->add_flag("--json", *json, "print JSON (one object a line) instead of human output");
+}
+
 void fail(const std::string& message, int code) {
   std::fprintf(stderr, "stepcoder: %s\n", message.c_str());
   set_exit_code(code);

@@ -2,6 +2,7 @@
 // results into JSON, and reporting errors the same way everywhere.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ Expected<sandbox::SandboxConfig> load_sandbox_config(const std::string& config_p
 
 Json diagnostics_json(const std::vector<sandbox::Diagnostic>& diags);
 Json result_json(const sandbox::JudgeResult& r);
+
+// The options every judging verb shares: --config FILE, --set KEY=VALUE (repeatable), --json.
+void add_judge_options(CLI::App* cmd, std::string* config, std::vector<std::string>* sets,
+                       bool* json);
 
 // Prints "stepcoder: <message>" on stderr and sets the exit code (2 = bad input or usage).
 void fail(const std::string& message, int code = 2);

@@ -139,9 +139,7 @@ STEPCODER_VERB(15, [](CLI::App& app) {
   cmd->add_option("--task", a->task, "task_id in --problem");
   cmd->add_option("--lcov", a->lcov, "write an LCOV tracefile (genhtml renders it)");
   cmd->add_option("--html", a->html, "write a standalone HTML view of the source");
-  cmd->add_option("--config", a->config, "YAML config whose `sandbox` section sets limits");
-  cmd->add_option("--set", a->sets, "override a config key, e.g. sandbox.run.cpu_ms=500");
-  cmd->add_flag("--json", a->json, "print one JSON object instead of human output");
+  add_judge_options(cmd, &a->config, &a->sets, &a->json);
   cmd->callback([a] { coverage_verb(*a); });
 });
 

@@ -135,9 +135,7 @@ STEPCODER_VERB(20, [](CLI::App& app) {
   cmd->add_flag("--skip-bad", a->skip_bad, "skip malformed records with a warning instead of failing");
   cmd->add_option("-j,--jobs", a->workers, "parallel judges (default: sandbox.workers, 0 = cores)");
   cmd->add_option("--coverage", a->coverage_dir, "write one LCOV tracefile (and the program) per task here");
-  cmd->add_option("--config", a->config, "YAML config whose `sandbox` section sets limits");
-  cmd->add_option("--set", a->sets, "override a config key, e.g. sandbox.run.cpu_ms=500");
-  cmd->add_flag("--json", a->json, "one JSON object per task on stdout");
+  add_judge_options(cmd, &a->config, &a->sets, &a->json);
   cmd->callback([a] { judge_verb(*a); });
 });
 

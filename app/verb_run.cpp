@@ -70,9 +70,7 @@ STEPCODER_VERB(10, [](CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Compile and run one program in the sandbox");
   cmd->add_option("program", a->program, "C++ source file")->required();
   cmd->add_option("--stdin", a->stdin_file, "file fed to the program's standard input");
-  cmd->add_option("--config", a->config, "YAML config whose `sandbox` section sets limits");
-  cmd->add_option("--set", a->sets, "override a config key, e.g. sandbox.run.cpu_ms=500");
-  cmd->add_flag("--json", a->json, "print one JSON object instead of human output");
+  add_judge_options(cmd, &a->config, &a->sets, &a->json);
   cmd->callback([a] { run_verb(*a); });
 });
 

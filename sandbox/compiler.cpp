@@ -93,6 +93,9 @@ Expected<std::unique_ptr<Compiler>> Compiler::create(const SandboxConfig& cfg) {
   if (cfg.pch) {
     if (Status st = c->build_pch(); !st) return Error("precompiled header: " + st.error());
   }
+  for (const auto& f : c->flags_) c->flags_key_ += f + "\n";
+  for (const auto& f : c->pch_flags_) c->flags_key_ += f + "\n";
+  for (const auto& l : cfg.libs) c->flags_key_ += "-l" + l + "\n";
   return c;
 }
 
@@ -135,11 +138,7 @@ Status Compiler::build_pch() {
 
 CompileOutput Compiler::compile(const std::string& source, const std::string& workdir) {
   auto start = std::chrono::steady_clock::now();
-  std::string all_flags;
-  for (const auto& f : flags_) all_flags += f + "\n";
-  for (const auto& f : pch_flags_) all_flags += f + "\n";
-  for (const auto& l : cfg_.libs) all_flags += "-l" + l + "\n";
-  std::string key = hash_hex({compiler_id_, all_flags, source});
+  std::string key = hash_hex({compiler_id_, flags_key_, source});
   std::string bin = cache_dir_ + "/bin/" + key.substr(0, 2) + "/" + key;
   CompileOutput out;
   if (file_exists(bin)) {

@@ -50,6 +50,7 @@ class Compiler {
   std::string compiler_path_, compiler_id_, cache_dir_;
   bool is_clang_ = false;
   std::vector<std::string> flags_, pch_flags_;
+  std::string flags_key_;  // every flag that shapes a binary, joined once for cache keys
   std::mutex evict_mu_;
   int inserts_since_evict_ = 0;
 };
