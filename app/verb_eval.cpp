@@ -33,7 +33,7 @@ void eval_verb(const EvalArgs& a) {
   if (!a.temperatures.empty()) cfg.eval.temperatures = a.temperatures;
   auto problems = trainer::load_split(cfg.sft, cfg.eval.split);
   if (!problems) return fail(problems.error());
-  if (cfg.eval.problems > 0 && static_cast<int>(problems->size()) > cfg.eval.problems) problems->resize(cfg.eval.problems);
+  trainer::keep_evenly_spaced(*problems, cfg.eval.problems);
   std::string path = a.checkpoint.empty() ? cfg.sft.run_dir + "/checkpoints/best.pt" : a.checkpoint;
   auto m = model::InferenceModel::load(path, cfg.model.device, cfg.model.threads);
   if (!m) return fail(m.error());
@@ -66,7 +66,7 @@ STEPCODER_VERB(50, [](CLI::App& app) {
       ->check(CLI::IsMember({"train", "valid", "test"}));
   cmd->add_option("-n", a->n, "samples per problem at temperatures > 0 (default: eval.n)");
   cmd->add_option("--temperatures", a->temperatures, "temperatures, e.g. --temperatures 0 0.8")->expected(1, 16);
-  cmd->add_option("--problems", a->problems, "evaluate only the first N problems (0 = all)");
+  cmd->add_option("--problems", a->problems, "evaluate N problems spread evenly over the split (0 = all)");
   cmd->add_option("--set", a->sets, "override a config key, e.g. eval.n=20");
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->callback([a] { eval_verb(*a); });

@@ -79,7 +79,7 @@ double pytorch_tokens_per_s(const Args& a) {
 }
 
 // Seconds to sample a.new_tokens greedily from an untrained model (EOS ignored).
-double sampling_seconds(const Args& a, bool cache) {
+double sampling_seconds(const Args& a, int prompts, bool cache) {
   ModelConfig c;
   c.vocab_size = a.vocab, c.dim = a.dim, c.layers = a.layers, c.heads = a.heads, c.context = a.new_tokens + 40;
   torch::manual_seed(1);
@@ -94,7 +94,8 @@ double sampling_seconds(const Args& a, bool cache) {
   SamplingConfig sc;
   sc.temperature = 0, sc.max_new_tokens = a.new_tokens, sc.ignore_eos = true;
   double t0 = now();
-  auto r = generate(m, *tok, {prompt}, sc, cache);
+  sc.batch_size = prompts;
+  auto r = generate(m, *tok, std::vector<std::vector<int>>(prompts, prompt), sc, cache);
   double s = now() - t0;
   if (!r || (*r)[0].tokens.size() != static_cast<size_t>(a.new_tokens))
     std::fprintf(stderr, "sampling stopped early: %s\n", r ? (*r)[0].finish_reason.c_str() : r.error().c_str());
@@ -133,8 +134,10 @@ int main(int argc, char** argv) {
                 best_py, best_lt / best_py, a.rounds);
   else
     std::printf("train step: LibTorch %.0f tokens/s; PyTorch run failed (is python3-torch installed?)\n", best_lt);
-  double with = sampling_seconds(a, true), without = sampling_seconds(a, false);
-  std::printf("sampling %d new tokens: KV cache %.2f s, recompute %.2f s, speedup %.1fx\n", a.new_tokens, with,
-              without, without / with);
+  for (int prompts : {1, 8}) {
+    double with = sampling_seconds(a, prompts, true), without = sampling_seconds(a, prompts, false);
+    std::printf("sampling %d new tokens x %d prompts: KV cache %.2f s, recompute %.2f s, speedup %.1fx\n",
+                a.new_tokens, prompts, with, without, without / with);
+  }
   return 0;
 }

@@ -123,7 +123,7 @@ std::vector<Completion> generate_batch(Transformer& model, const Tokenizer& tok,
   auto pos = torch::tensor(pos_host, torch::kLong).view({B, L}).to(dev);
   auto next_pos = torch::tensor(std::vector<int64_t>(pos_host.begin(), pos_host.end()), torch::kLong)
                       .view({B, L}).select(1, L - 1).add(1).to(dev);  // (B)
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;  // cheaper than NoGradGuard: no version counters or views tracking
   KVCache cache;
   if (use_cache) cache = model->new_cache(B, L + max_new);
   auto out = model->forward(seq, pos, valid.narrow(1, 0, L), use_cache ? &cache : nullptr);

@@ -200,8 +200,7 @@ Status SftRun::setup() {
   auto valid = load_split(c, "valid");
   if (!valid) return Error(valid.error());
   valid_problems_ = *valid;
-  if (c.eval_problems > 0 && static_cast<int>(valid_problems_.size()) > c.eval_problems)
-    valid_problems_.resize(c.eval_problems);
+  keep_evenly_spaced(valid_problems_, c.eval_problems);
   auto tok = prepare_tokenizer(cfg_, *train);
   if (!tok) return Error("sft: " + tok.error());
   tok_ = std::make_unique<Tokenizer>(std::move(*tok));

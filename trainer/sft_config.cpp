@@ -1,6 +1,7 @@
 // SFT and evaluation configuration: declarations and loading (see sft_config.h).
 #include "trainer/sft_config.h"
 
+#include <algorithm>
 #include <set>
 
 #include "util/files.h"
@@ -20,7 +21,7 @@ void describe(SftConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".weight_decay", &c.weight_decay, "AdamW weight decay on matrices").range(0, 10);
   s.add(p + ".grad_clip", &c.grad_clip, "global gradient norm clip; 0 = off").range(0, 1e6);
   s.add(p + ".eval_every", &c.eval_every, "steps between validation loss + pass@1; 0 = end only").range(0, 1e9);
-  s.add(p + ".eval_problems", &c.eval_problems, "validation problems judged for pass@1; 0 = all").range(0, 1e7);
+  s.add(p + ".eval_problems", &c.eval_problems, "validation problems judged for pass@1, spread evenly over the split; 0 = all").range(0, 1e7);
   s.add(p + ".val_batches", &c.val_batches, "batches of validation loss").range(1, 1e6);
   s.add(p + ".log_every", &c.log_every, "steps between metrics.jsonl lines").range(1, 1e9);
   s.add(p + ".time_limit_s", &c.time_limit_s, "stop after this many seconds; 0 = no limit").range(0, 1e9);
@@ -33,7 +34,7 @@ void describe(EvalConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".n", &c.n, "samples per problem at temperatures above 0").range(1, 1e4);
   s.add(p + ".temperatures", &c.temperatures, "sampling temperatures; 0 = greedy (one sample)").range(0, 10);
   s.add(p + ".k", &c.k, "k values of pass@k (each at most n)").range(1, 1e4);
-  s.add(p + ".problems", &c.problems, "problems evaluated; 0 = all").range(0, 1e7);
+  s.add(p + ".problems", &c.problems, "problems evaluated, spread evenly over the split; 0 = all").range(0, 1e7);
 }
 
 ConfigSchema sft_run_schema(SftRunConfig& c) {
@@ -46,10 +47,10 @@ ConfigSchema sft_run_schema(SftRunConfig& c) {
   return s;
 }
 
-Status load_run_config(const std::string& path, ConfigSchema& schema) {
+Status load_run_config(const std::string& path, ConfigSchema& schema, const std::vector<std::string>& keep) {
   // Sections owned by other stages; blanking their lines keeps line numbers in errors right.
   static const std::set<std::string> kOtherStages = {"ppo", "rl", "curriculum", "coverage", "rewards",
-                                                     "reward", "run", "tasks", "report", "critic"};
+                                                     "reward", "run", "tasks", "report", "critic", "train"};
   auto text = read_file(path);
   if (!text) return Error("reading config: " + text.error());
   std::string out;
@@ -62,7 +63,7 @@ Status load_run_config(const std::string& path, ConfigSchema& schema) {
     bool top_level = !line.empty() && line[0] != ' ' && line[0] != '\t' && line[0] != '#';
     if (top_level) {
       std::string key = line.substr(0, line.find(':'));
-      skipping = kOtherStages.count(key) > 0;
+      skipping = kOtherStages.count(key) > 0 && std::find(keep.begin(), keep.end(), key) == keep.end();
     }
     out += (skipping ? "" : line) + "\n";
     pos = end + 1;

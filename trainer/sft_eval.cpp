@@ -108,4 +108,11 @@ std::string report_text(const EvalReport& r) {
   return os.str();
 }
 
+void keep_evenly_spaced(std::vector<tasks::Problem>& problems, int n) {
+  if (n <= 0 || static_cast<size_t>(n) >= problems.size()) return;
+  std::vector<tasks::Problem> kept;
+  for (int i = 0; i < n; ++i) kept.push_back(std::move(problems[static_cast<size_t>(i) * problems.size() / n]));
+  problems = std::move(kept);
+}
+
 }  // namespace stepcoder::trainer

@@ -53,6 +53,10 @@ Expected<EvalReport> evaluate_pass_at_k(const std::vector<tasks::Problem>& probl
                                         const std::function<void(size_t, size_t)>& progress = {});
 
 Json report_json(const EvalReport& r);
+
+// Keeps n problems spread evenly over the list (0 or n >= size: all), so a subset of a split
+// ordered by family still samples every family and held-out kind.
+void keep_evenly_spaced(std::vector<tasks::Problem>& problems, int n);
 // A few lines for humans: one per temperature.
 std::string report_text(const EvalReport& r);
 
