@@ -1,6 +1,11 @@
 // Curriculum configuration and the source factory (see config.h).
 #include "curriculum/config.h"
 
+#include <algorithm>
+
+#include "curriculum/scheduler.h"
+#include "curriculum/splitter.h"
+
 namespace stepcoder::curriculum {
 
 void describe(CurriculumConfig& c, ConfigSchema& s, const std::string& p) {
@@ -17,9 +22,25 @@ void describe(CurriculumConfig& c, ConfigSchema& s, const std::string& p) {
 
 Expected<std::unique_ptr<ProblemSource>> make_source(const CurriculumConfig& c, std::vector<tasks::Problem> problems,
                                                      uint64_t seed) {
+  return make_source(c, std::move(problems), seed, nullptr);
+}
+
+Expected<std::unique_ptr<ProblemSource>> make_source(const CurriculumConfig& c, std::vector<tasks::Problem> problems,
+                                                     uint64_t seed, std::string* split_summary) {
   if (problems.empty()) return Error("no training problems");
   if (!c.enabled) return make_uniform_source(std::move(problems), seed);
-  return Error("curriculum.enabled: the CCCS scheduler is not built yet");
+  if (!is_split_kind(c.split)) return Error("curriculum.split: '" + c.split + "' is not control, statement or line");
+  const auto with_solution = std::count_if(problems.begin(), problems.end(),
+                                           [](const tasks::Problem& p) { return !p.canonical_solution.empty(); });
+  if (with_solution == 0)
+    return Error("curriculum.enabled: none of the " + std::to_string(problems.size()) +
+                 " training problems has a canonical solution to split\n---> HINT: add canonical_solution to the "
+                 "training file, or set curriculum.enabled: false");
+  SplitOptions so;
+  so.kind = c.split, so.max_stages = c.max_stages;
+  SplitResult split = split_problems(problems, so);
+  if (split_summary) *split_summary = split.summary();
+  return make_cccs_source(c, std::move(problems), std::move(split), seed);
 }
 
 Expected<std::unique_ptr<ProblemSource>> make_replay_source(const std::string& run_dir, std::vector<tasks::Problem>) {

@@ -33,6 +33,10 @@ void describe(CurriculumConfig& c, ConfigSchema& schema, const std::string& pref
 // Errors (e.g. no problem has a canonical solution to split) come back before training.
 Expected<std::unique_ptr<ProblemSource>> make_source(const CurriculumConfig& c, std::vector<tasks::Problem> problems,
                                                      uint64_t seed);
+// The same; when the curriculum is on, `split_summary` (optional) receives the splitter's
+// one-line report for the log: problems split, mean stages, which were kept whole and why.
+Expected<std::unique_ptr<ProblemSource>> make_source(const CurriculumConfig& c, std::vector<tasks::Problem> problems,
+                                                     uint64_t seed, std::string* split_summary);
 
 // A source that replays the (problem, stage) schedule recorded in RUN_DIR/episodes.sqlite,
 // step by step, so two configurations can be compared on the same curriculum.
