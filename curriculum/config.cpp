@@ -37,14 +37,10 @@ Expected<std::unique_ptr<ProblemSource>> make_source(const CurriculumConfig& c, 
                  " training problems has a canonical solution to split\n---> HINT: add canonical_solution to the "
                  "training file, or set curriculum.enabled: false");
   SplitOptions so;
-  so.kind = c.split, so.max_stages = c.max_stages;
+  so.kind = c.split, so.max_stages = c.max_stages, so.cache_dir = default_split_cache_dir();
   SplitResult split = split_problems(problems, so);
   if (split_summary) *split_summary = split.summary();
   return make_cccs_source(c, std::move(problems), std::move(split), seed);
-}
-
-Expected<std::unique_ptr<ProblemSource>> make_replay_source(const std::string& run_dir, std::vector<tasks::Problem>) {
-  return Error(run_dir + ": curriculum replay is not built yet");
 }
 
 }  // namespace stepcoder::curriculum

@@ -119,6 +119,22 @@ Expected<std::vector<EpisodeRow>> EpisodeStore::read(int64_t from_step, int64_t 
   return rows;
 }
 
+Expected<std::vector<ScheduleRow>> EpisodeStore::read_schedule() const {
+  Stmt q;
+  const char* sql = "SELECT step, idx, task_id, stage, stages FROM episodes ORDER BY step, idx";
+  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) return Error(path_ + ": " + sqlite3_errmsg(db_));
+  std::vector<ScheduleRow> rows;
+  int rc;
+  while ((rc = sqlite3_step(q.s)) == SQLITE_ROW) {
+    ScheduleRow r;
+    r.step = sqlite3_column_int64(q.s, 0), r.index = sqlite3_column_int(q.s, 1), r.task_id = column_text(q.s, 2);
+    r.stage = sqlite3_column_int(q.s, 3), r.stages = sqlite3_column_int(q.s, 4);
+    rows.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return Error(path_ + ": " + sqlite3_errmsg(db_));
+  return rows;
+}
+
 namespace {
 Expected<int64_t> scalar(sqlite3* db, const std::string& path, const char* sql) {
   Stmt q;

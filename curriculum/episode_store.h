@@ -43,6 +43,16 @@ struct EpisodeRow {
   std::string message;     // the judge's one-line reason
 };
 
+// Which problem, at which stage, each stored completion was drawn for: the schedule columns of
+// EpisodeRow only, for replaying a run's curriculum without reading programs back.
+struct ScheduleRow {
+  int64_t step = 0;
+  int index = 0;
+  std::string task_id;
+  int stage = 1;
+  int stages = 1;
+};
+
 class EpisodeStore {
  public:
   static Expected<std::unique_ptr<EpisodeStore>> open(const std::string& path);
@@ -53,6 +63,7 @@ class EpisodeStore {
   Status append(const std::vector<EpisodeRow>& rows);   // one transaction
   Status truncate_after(int64_t step);                  // delete rows with step > `step`
   Expected<std::vector<EpisodeRow>> read(int64_t from_step = 0, int64_t to_step = INT64_MAX) const;
+  Expected<std::vector<ScheduleRow>> read_schedule() const;  // every row, by (step, index)
   Expected<int64_t> count() const;
   Expected<int64_t> last_step() const;                  // -1 when empty
   const std::string& path() const { return path_; }

@@ -6,8 +6,13 @@
 #include <cstdio>
 #include <thread>
 
+#include <cstdlib>
+
 #include "curriculum/source.h"
 #include "curriculum/splitter.h"
+#include "util/files.h"
+#include "util/hash.h"
+#include "util/jsonl.h"
 
 namespace stepcoder::curriculum {
 
@@ -34,6 +39,7 @@ std::string SplitResult::summary() const {
   std::snprintf(head, sizeof head, "%d problems: %d split (mean %.2f stages), %d without a canonical solution, %d do not parse",
                 n, split, split ? stages / split : 0.0, no_solution, parse_errors);
   std::string s = head;
+  if (cached) s += " (cached)";
   if (!unsplit_ids.empty()) {
     s += " (kept whole:";
     for (size_t i = 0; i < unsplit_ids.size() && i < 10; ++i) s += " " + unsplit_ids[i];
@@ -43,29 +49,35 @@ std::string SplitResult::summary() const {
   return s;
 }
 
+std::string default_split_cache_dir() {
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/stepcoder/splits";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/stepcoder/splits";
+  return "/tmp/stepcoder-splits";
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-ProblemSplit split_one(const tasks::Problem& p, const SplitOptions& opts) {
+// Bump when the meaning of split points changes, so old cache files are not read.
+constexpr const char* kCacheFormat = "cccs-splits-v1";
+
+// Uncapped points (the cap is applied after reading), so one file serves every max_stages.
+ProblemSplit split_one(const tasks::Problem& p, const std::string& kind) {
   ProblemSplit s;
   const auto t0 = Clock::now();
-  auto points = find_split_points(p, opts.kind);
+  auto points = find_split_points(p, kind);
   s.parse_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-  if (points) s.points = cap_points(std::move(*points), opts.max_stages);
+  if (points) s.points = std::move(*points);
   else s.error = points.error();
   return s;
 }
 
-}  // namespace
-
-SplitResult split_problems(const std::vector<tasks::Problem>& problems, const SplitOptions& opts) {
-  const auto t0 = Clock::now();
-  SplitResult r;
-  r.problems.resize(problems.size());
+std::vector<ProblemSplit> split_parallel(const std::vector<tasks::Problem>& problems, const SplitOptions& opts) {
+  std::vector<ProblemSplit> out(problems.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next++) < problems.size();) r.problems[i] = split_one(problems[i], opts);
+    for (size_t i; (i = next++) < problems.size();) out[i] = split_one(problems[i], opts.kind);
   };
   unsigned n = opts.workers > 0 ? static_cast<unsigned>(opts.workers) : std::max(1u, std::thread::hardware_concurrency());
   n = std::min<unsigned>(n, static_cast<unsigned>(std::max<size_t>(1, problems.size())));
@@ -73,8 +85,55 @@ SplitResult split_problems(const std::vector<tasks::Problem>& problems, const Sp
   for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
+  return out;
+}
+
+std::string cache_path(const std::vector<tasks::Problem>& problems, const SplitOptions& opts) {
+  std::string texts;
+  for (const auto& p : problems)
+    texts += std::to_string(p.prompt.size()) + ":" + p.prompt + std::to_string(p.canonical_solution.size()) + ":" +
+             p.canonical_solution;
+  return opts.cache_dir + "/" + hash_hex({kCacheFormat, splitter_fingerprint(), opts.kind, texts}) + ".json";
+}
+
+bool read_cache(const std::string& path, size_t n, std::vector<ProblemSplit>* out) {
+  if (!file_exists(path)) return false;
+  auto text = read_file(path);
+  if (!text) return false;
+  Json j = Json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j["points"].is_array() || !j["errors"].is_array() || j["points"].size() != n ||
+      j["errors"].size() != n)
+    return false;
+  out->assign(n, ProblemSplit{});
+  for (size_t i = 0; i < n; ++i) {
+    for (const Json& v : j["points"][i])
+      if (v.is_number_unsigned()) (*out)[i].points.push_back(v.get<size_t>());
+    if (j["errors"][i].is_string()) (*out)[i].error = j["errors"][i].get<std::string>();
+  }
+  return true;
+}
+
+// Best effort: a cache that cannot be written only costs the next run its parses.
+void write_cache(const std::string& path, const std::string& dir, const std::vector<ProblemSplit>& splits) {
+  Json j = {{"points", Json::array()}, {"errors", Json::array()}};
+  for (const auto& s : splits) j["points"].push_back(s.points), j["errors"].push_back(s.error);
+  if (make_dirs(dir).ok()) (void)write_file_atomic(path, j.dump());
+}
+
+}  // namespace
+
+SplitResult split_problems(const std::vector<tasks::Problem>& problems, const SplitOptions& opts) {
+  const auto t0 = Clock::now();
+  SplitResult r;
+  const std::string path = opts.cache_dir.empty() ? "" : cache_path(problems, opts);
+  r.cached = !path.empty() && read_cache(path, problems.size(), &r.problems);
+  if (!r.cached) {
+    r.problems = split_parallel(problems, opts);
+    if (!path.empty()) write_cache(path, opts.cache_dir, r.problems);
+  }
   for (size_t i = 0; i < problems.size(); ++i) {
-    const ProblemSplit& s = r.problems[i];
+    ProblemSplit& s = r.problems[i];
+    s.points = cap_points(std::move(s.points), opts.max_stages);
     r.parse_ms += s.parse_ms;
     if (s.stages() > 1) ++r.split;
     if (s.error.empty()) continue;

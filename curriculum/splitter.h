@@ -29,7 +29,13 @@ struct SplitOptions {
   std::string kind = "control";
   int max_stages = 0;  // 0 = every split point; else keep the max_stages-1 points nearest the end
   int workers = 0;     // parsing threads; 0 = one per core
+  // Split points of a whole problem list are kept in one file per (problem texts, kind,
+  // Clang version), so resumed runs, ablations and replays skip the parses. "" = no cache.
+  std::string cache_dir;
 };
+
+// $XDG_CACHE_HOME/stepcoder/splits (or ~/.cache/stepcoder/splits).
+std::string default_split_cache_dir();
 
 // How one problem is cut. Stage s of stages(): s < stages() gives the solution up to the s-th
 // split point counted from the end; stages() gives none of it (the whole program).
@@ -50,6 +56,7 @@ struct SplitResult {
   std::vector<std::string> unsplit_ids;  // task ids of the last two groups (kept whole)
   double parse_ms = 0;                   // Clang time summed over problems
   double wall_ms = 0;
+  bool cached = false;                   // read from SplitOptions::cache_dir, nothing parsed
 
   // "2723 problems: 2650 split (mean 3.1 stages), 0 without a solution, 2 do not parse (a/1, b/2)"
   std::string summary() const;
@@ -57,6 +64,9 @@ struct SplitResult {
 
 // Split points of one problem, uncapped. Errors: no canonical solution, or why it does not parse.
 Expected<std::vector<size_t>> find_split_points(const tasks::Problem& p, const std::string& kind);
+
+// The Clang version the points were found with (part of the cache key).
+std::string splitter_fingerprint();
 
 // Keeps the max_stages-1 points nearest the end (all when max_stages is 0).
 std::vector<size_t> cap_points(std::vector<size_t> points, int max_stages);

@@ -9,6 +9,7 @@
 #include "clang/AST/Stmt.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Basic/Version.h"
 #include "coverage/clang_parse.h"
 #include "curriculum/splitter.h"
 
@@ -76,6 +77,8 @@ std::vector<size_t> text_lines(const std::string& solution) {
 }
 
 }  // namespace
+
+std::string splitter_fingerprint() { return clang::getClangFullVersion(); }
 
 Expected<std::vector<size_t>> find_split_points(const tasks::Problem& p, const std::string& kind) {
   if (!is_split_kind(kind)) return Error("unknown split kind '" + kind + "' (control, statement or line)");

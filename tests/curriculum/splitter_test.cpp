@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "curriculum/splitter.h"
+#include "util/files.h"
 
 namespace stepcoder::curriculum {
 namespace {
@@ -136,6 +137,28 @@ TEST(Splitter, UnparsableAndMissingSolutionsStayWhole) {
   EXPECT_EQ(r.unsplit_ids, (std::vector<std::string>{"hand/bad", "hand/none"}));
   EXPECT_NE(r.summary().find("hand/bad"), std::string::npos);
   EXPECT_FALSE(find_split_points(ps[0], "words").ok());
+}
+
+TEST(Splitter, CachedSplitsAreTheSameAndTheCapIsAppliedAfterReading) {
+  auto dir = TempDir::create("split-cache-test");
+  ASSERT_TRUE(dir.ok());
+  std::vector<tasks::Problem> ps = {fn(kLoops), fn("    return undeclared_thing;\n}\n")};
+  SplitOptions so;
+  so.kind = "statement", so.cache_dir = dir->path() + "/splits";
+  SplitResult first = split_problems(ps, so);
+  EXPECT_FALSE(first.cached);
+  SplitResult second = split_problems(ps, so);
+  EXPECT_TRUE(second.cached);
+  ASSERT_EQ(second.problems.size(), 2u);
+  EXPECT_EQ(second.problems[0].points, first.problems[0].points);
+  EXPECT_EQ(second.problems[1].error, first.problems[1].error);
+  EXPECT_EQ(second.parse_errors, 1);
+  so.max_stages = 2;
+  SplitResult capped = split_problems(ps, so);
+  EXPECT_TRUE(capped.cached);
+  EXPECT_EQ(capped.problems[0].points, (std::vector<size_t>{first.problems[0].points.back()}));
+  ps[0].canonical_solution += "\n";  // another text: another cache file
+  EXPECT_FALSE(split_problems(ps, so).cached);
 }
 
 }  // namespace

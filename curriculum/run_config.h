@@ -1,0 +1,30 @@
+// The few keys of a recorded run's RUN_DIR/config.yaml (the resolved config the trainer
+// writes) that replaying it needs: how its curriculum split problems, how many completions it
+// sampled per problem, where its training problems came from, and how it shaped rewards.
+// Read with yaml-cpp, not the full schema, so replay does not depend on the trainer's sections.
+//
+//   auto run = read_recorded_run("runs/x");
+//   if (!run) die(run.error());
+//   split_problems(problems, {run->curriculum.split, run->curriculum.max_stages});
+#pragma once
+
+#include <string>
+
+#include "curriculum/config.h"
+#include "curriculum/task_reward.h"
+#include "util/expected.h"
+
+namespace stepcoder::curriculum {
+
+struct RecordedRun {
+  CurriculumConfig curriculum;                        // curriculum.*
+  int samples_per_prompt = 4;                         // ppo.samples_per_prompt
+  bool fgo = true;                                    // ppo.fgo: masks and line marks from coverage
+  RewardParams rewards;                               // ppo.rewards.*
+  std::string train_file = "examples/suite/train.jsonl";  // sft.train_file
+};
+
+// Missing keys keep the defaults above (the trainer's); a missing or malformed file is an error.
+Expected<RecordedRun> read_recorded_run(const std::string& run_dir);
+
+}  // namespace stepcoder::curriculum
