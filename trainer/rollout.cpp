@@ -3,10 +3,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "coverage/judge_coverage.h"
 #include "coverage/token_mask.h"
+#include "trainer/run_episodes.h"
 
 namespace stepcoder::trainer {
 namespace {
@@ -20,6 +26,62 @@ struct Judged {
   sandbox::JudgeResult result;
   std::vector<uint8_t> executed;  // one per token
   bool coverage = false;
+  std::string lines;  // line_marks of the program
+  double seconds = 0;
+};
+
+// A fixed set of threads running tasks in submission order; wait() returns once every
+// submitted task has finished. Tasks write their results by index, so the order in which
+// they finish changes nothing.
+class TaskPool {
+ public:
+  explicit TaskPool(int workers) {
+    for (int i = 0; i < std::max(1, workers); ++i) threads_.emplace_back([this] { loop(); });
+  }
+  ~TaskPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  void submit(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(std::move(task));
+      ++pending_;
+    }
+    ready_.notify_one();
+  }
+  void wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    idle_.wait(lock, [this] { return pending_ == 0; });
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        ready_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        task = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      task();
+      std::lock_guard<std::mutex> lock(mu_);
+      if (--pending_ == 0) idle_.notify_all();
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable ready_, idle_;
+  std::deque<std::function<void()>> queue_;
+  size_t pending_ = 0;
+  bool stop_ = false;
 };
 
 std::vector<std::pair<size_t, size_t>> byte_ranges(const model::Completion& c) {
@@ -29,21 +91,23 @@ std::vector<std::pair<size_t, size_t>> byte_ranges(const model::Completion& c) {
   return r;
 }
 
+// Called from the judging threads: sandbox::SandboxJudge is thread-safe, and the instrumenter
+// builds a fresh Clang instance per call (the shared PCH table is behind a mutex in
+// coverage/clang_parse.cpp), so nothing here is serialized.
 Judged judge_one(sandbox::Judge& judge, const tasks::Problem& p, const model::Completion& c, bool fgo) {
+  const auto t0 = Clock::now();
   Judged j;
   j.executed.assign(c.tokens.size(), 1);
   sandbox::JudgeRequest req = p.request(c.text);
-  if (!fgo) {
-    j.result = judge.judge(req);
-    return j;
-  }
   coverage::CoverageResult cov;
-  j.result = coverage::judge_with_coverage(judge, req, &cov);
+  j.result = fgo ? coverage::judge_with_coverage(judge, req, &cov) : judge.judge(req);
   if (cov.available && j.result.verdict != sandbox::Verdict::CompileError) {
     j.executed = coverage::token_mask(cov.instrumented, cov.merged, p.prompt.size(), byte_ranges(c));
     j.executed.resize(c.tokens.size(), 1);
     j.coverage = true;
   }
+  j.lines = line_marks(req.program, j.coverage ? &cov : nullptr, j.result);
+  j.seconds = seconds_since(t0);
   return j;
 }
 
@@ -102,7 +166,9 @@ void shape_rewards(RolloutContext& ctx, const std::vector<tasks::Problem>& probl
     const auto spans = byte_ranges(done[i]);
     auto lp = b.old_logprobs[i].narrow(0, P - 1, T), ref = b.ref_logprobs[i].narrow(0, P - 1, T);  // (T)
     RewardInput in{judged[i].result, program, p.prompt.size(), spans, lp, ref};
-    torch::Tensor rw = ctx.rewards.compute(in, &r.stats.reward_terms);  // (T)
+    std::map<std::string, double> terms;
+    torch::Tensor rw = ctx.rewards.compute(in, &terms);  // (T)
+    for (const auto& [name, v] : terms) r.stats.reward_terms[name] += v;
     b.rewards[i].narrow(0, P - 1, T).copy_(rw);
     Episode& e = r.episodes[i];
     e.problem = static_cast<int>(i / K), e.completion = done[i].text;
@@ -111,6 +177,9 @@ void shape_rewards(RolloutContext& ctx, const std::vector<tasks::Problem>& probl
     e.kl = (lp - ref).sum().item<double>();
     e.kept_fraction = T ? b.fgo_mask[i].narrow(0, P - 1, T).mean().item<double>() : 1.0;
     e.coverage = judged[i].coverage, e.message = judged[i].result.message;
+    e.task_reward = e.reward - (terms.count("kl") ? terms.at("kl") : 0.0);
+    e.mask = judged[i].executed, e.lines = judged[i].lines;
+    for (const auto& sp : spans) e.token_ends.push_back(static_cast<int>(sp.second));
   }
 }
 
@@ -123,6 +192,7 @@ void summarize(const std::vector<Episode>& eps, int prompts, const PpoBatch& b, 
     s.pass_rate += e.verdict == sandbox::Verdict::Passed;
     s.mean_reward += e.reward, s.mean_kl += e.kl, s.coverage_share += e.coverage;
   }
+  for (const Episode& e : eps) s.tokens += e.tokens;
   const double n = std::max(1, s.completions);
   s.pass_rate /= n, s.mean_reward /= n, s.mean_kl /= n, s.coverage_share /= n;
   for (auto& [name, v] : s.reward_terms) v /= n;
@@ -142,6 +212,47 @@ double mixed_verdict_share(const std::vector<std::vector<sandbox::Verdict>>& gro
   return static_cast<double>(mixed) / static_cast<double>(groups.size());
 }
 
+namespace {
+
+// Samples the rows in chunks of sc.batch_size and hands each finished chunk to the judging
+// threads, so programs compile and run while the next chunk is sampled.
+Status sample_and_judge(RolloutContext& ctx, const std::vector<tasks::Problem>& problems,
+                        const std::vector<std::vector<int>>& prompts, const PpoConfig& c,
+                        const model::SamplingConfig& sc, std::vector<model::Completion>& done,
+                        std::vector<Judged>& judged, RolloutStats& stats) {
+  const int K = c.samples_per_prompt;
+  const size_t N = prompts.size(), chunk = static_cast<size_t>(std::max(1, sc.batch_size));
+  done.resize(N), judged.resize(N);
+  TaskPool pool(ctx.judge_workers);
+  Clock::time_point judge_start;
+  for (size_t start = 0, index = 0; start < N; start += chunk, ++index) {
+    const size_t end = std::min(N, start + chunk);
+    model::SamplingConfig chunk_sc = sc;
+    chunk_sc.seed = static_cast<int64_t>(static_cast<uint64_t>(sc.seed) + index * 0x9E3779B97F4A7C15ull);
+    const std::vector<std::vector<int>> part(prompts.begin() + start, prompts.begin() + end);
+    const auto t0 = Clock::now();
+    auto sampled = model::generate(ctx.policy, ctx.tok, part, chunk_sc);
+    stats.sample_s += seconds_since(t0);
+    if (!sampled) {
+      pool.wait();
+      return Error("rollout: " + sampled.error());
+    }
+    if (start == 0) judge_start = Clock::now();
+    for (size_t i = start; i < end; ++i) {
+      done[i] = std::move((*sampled)[i - start]);
+      pool.submit([&, i] { judged[i] = judge_one(ctx.judge, problems[i / K], done[i], c.fgo); });
+    }
+  }
+  const auto wait_start = Clock::now();
+  pool.wait();
+  stats.judge_wait_s = seconds_since(wait_start);
+  stats.judge_s = N ? seconds_since(judge_start) : 0.0;
+  for (const Judged& j : judged) stats.judge_busy_s += j.seconds;
+  return {};
+}
+
+}  // namespace
+
 Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::Problem>& problems,
                                   const PpoConfig& c, const model::SamplingConfig& sc) {
   const int K = c.samples_per_prompt;
@@ -149,27 +260,21 @@ Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::
   for (const auto& p : problems)
     for (int k = 0; k < K; ++k) prompts.push_back(ctx.tok.encode_ids(p.prompt));
   Rollout r;
-  auto t0 = Clock::now();
-  auto done = model::generate(ctx.policy, ctx.tok, prompts, sc);
-  if (!done) return Error("rollout: " + done.error());
-  r.stats.sample_s = seconds_since(t0);
-
-  t0 = Clock::now();
+  std::vector<model::Completion> done;
   std::vector<Judged> judged;
-  for (size_t i = 0; i < done->size(); ++i) judged.push_back(judge_one(ctx.judge, problems[i / K], (*done)[i], c.fgo));
-  r.stats.judge_s = seconds_since(t0);
+  if (Status st = sample_and_judge(ctx, problems, prompts, c, sc, done, judged, r.stats); !st) return Error(st.error());
 
-  t0 = Clock::now();
+  auto t0 = Clock::now();
   try {
     const int pad = ctx.tok.pad_id() >= 0 ? ctx.tok.pad_id() : std::max(0, ctx.tok.eos_id());
-    lay_out(prompts, *done, judged, pad, r.batch);
+    lay_out(prompts, done, judged, pad, r.batch);
     const double temp = scoring_temperature(sc);
     const int chunk = std::max(1, sc.batch_size);
     auto now = score_all(ctx.policy, r.batch.ids, temp, chunk);
     r.batch.old_logprobs = now.logprobs * r.batch.valid, r.batch.old_values = now.values * r.batch.valid;
     r.batch.ref_logprobs = score_all(ctx.reference, r.batch.ids, temp, chunk).logprobs * r.batch.valid;
-    r.episodes.resize(done->size());
-    shape_rewards(ctx, problems, K, prompts, *done, judged, r);
+    r.episodes.resize(done.size());
+    shape_rewards(ctx, problems, K, prompts, done, judged, r);
   } catch (const c10::Error& e) {
     return Error(std::string("rollout: scoring: ") + e.what_without_backtrace());
   }

@@ -1,6 +1,10 @@
 // Rollouts: sample K completions per problem, judge each program (with coverage when FGO is
 // on), score the sequences under the policy and the reference, shape rewards, and lay it all
 // out as per-token tensors for the PPO update. The judge is an interface, so tests fake it.
+// Sampling goes in chunks of sampling.batch_size; each finished chunk is judged on
+// `judge_workers` threads while the next chunk is sampled, so judge() (and the coverage
+// instrumenter) run concurrently; results are kept in index order, so they do not depend on
+// which program finished first.
 //
 //   RolloutContext ctx{policy, reference, tok, judge, chain};
 //   auto r = collect_rollout(ctx, problems, ppo_cfg, sampling_cfg);
@@ -33,6 +37,7 @@ struct RolloutContext {
   const model::Tokenizer& tok;
   sandbox::Judge& judge;
   RewardChain& rewards;
+  int judge_workers = 2;  // threads judging beside sampling; the judge must be thread-safe
 };
 
 // One judged completion, for logging and the episode store.
@@ -43,10 +48,14 @@ struct Episode {
   double pass_ratio = 0;
   int tokens = 0;
   double reward = 0;         // summed over tokens, KL included
+  double task_reward = 0;    // the same without the KL term
   double kl = 0;             // summed log p - log p_ref
   double kept_fraction = 1;  // tokens in the FGO mask
   bool coverage = false;     // whether a coverage map came back
   std::string message;       // the judge's one-line reason
+  std::vector<uint8_t> mask;    // FGO mask, one per token
+  std::vector<int> token_ends;  // end byte offset of each token in `completion`
+  std::string lines;            // per program line: '.', '+', '-', '!' (see run_episodes.h)
 };
 
 struct RolloutStats {
@@ -59,7 +68,11 @@ struct RolloutStats {
   double coverage_share = 0;       // completions judged with a coverage map
   std::array<int, sandbox::kVerdictCount> verdicts{};  // counts by sandbox::Verdict
   std::map<std::string, double> reward_terms;          // mean per completion, by term
-  double sample_s = 0, judge_s = 0, score_s = 0;
+  int64_t tokens = 0;  // completion tokens sampled
+  // Seconds: sampling; judging from the first chunk handed over to the last verdict (it
+  // overlaps sampling); the part of it after sampling ended (what overlap could not hide);
+  // judge() time summed over programs; scoring and reward shaping.
+  double sample_s = 0, judge_s = 0, judge_wait_s = 0, judge_busy_s = 0, score_s = 0;
 };
 
 struct Rollout {
@@ -68,7 +81,8 @@ struct Rollout {
   RolloutStats stats;
 };
 
-// Log-probabilities are taken at the sampling temperature (1 when greedy).
+// Log-probabilities are taken at the sampling temperature (1 when greedy). Chunk c of the
+// sampling is seeded from (sc.seed, c); chunk 0 with sc.seed itself.
 double scoring_temperature(const model::SamplingConfig& sc);
 
 Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::Problem>& problems,

@@ -60,7 +60,8 @@ struct SftRunConfig {
 ConfigSchema sft_run_schema(SftRunConfig& cfg);
 
 // Loads `path` into `schema`; top-level sections that belong to other stages of the project
-// (ppo, curriculum, coverage, rewards, ...) are skipped, so one config file serves every verb.
-Status load_run_config(const std::string& path, ConfigSchema& schema);
+// (ppo, curriculum, train, coverage, rewards, ...) are skipped, so one config file serves every
+// verb; a stage that owns some of them names them in `keep`.
+Status load_run_config(const std::string& path, ConfigSchema& schema, const std::vector<std::string>& keep = {});
 
 }  // namespace stepcoder::trainer

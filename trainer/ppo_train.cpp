@@ -1,0 +1,204 @@
+// The PPO loop (see ppo_train.h), top to bottom: for each step {draw problems; sample, judge
+// and score (rollout); advantages; update; KL controller; curriculum outcomes; store the
+// episodes; log}, with held-out pass@1 every eval_every steps and checkpoints every save_every.
+#include "trainer/ppo_train.h"
+
+#include <cmath>
+
+#include "model/checkpoint.h"
+#include "model/sampling.h"
+#include "trainer/ppo_train_impl.h"
+#include "trainer/rollout.h"
+#include "trainer/run_episodes.h"
+#include "trainer/sft_eval.h"
+#include "util/files.h"
+
+namespace stepcoder::trainer {
+
+uint64_t step_seed(uint64_t seed, int64_t step, uint64_t stream) {
+  // splitmix64 over (seed, step, stream): nearby steps get unrelated streams.
+  uint64_t z = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + stream;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (z ^ (z >> 31)) >> 1;  // fits an int64 seed
+}
+
+Json summary_json(const TrainSummary& s) {
+  return {{"first_step", s.first_step}, {"steps", s.steps}, {"seconds", s.seconds},
+          {"last_reward", s.last_reward}, {"last_pass_rate", s.last_pass_rate},
+          {"last_eval_pass1", s.last_eval_pass1}, {"episodes", s.episodes},
+          {"last_checkpoint", s.last_checkpoint}};
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+Json verdict_counts(const RolloutStats& s) {
+  Json out = Json::object();
+  for (int v = 0; v < sandbox::kVerdictCount; ++v)
+    if (s.verdicts[v]) out[sandbox::verdict_name(static_cast<sandbox::Verdict>(v))] = s.verdicts[v];
+  return out;
+}
+
+std::vector<curriculum::Outcome> outcomes(const std::vector<curriculum::Item>& items, const Rollout& r) {
+  std::vector<curriculum::Outcome> out;
+  for (const Episode& e : r.episodes) {
+    const curriculum::Item& it = items[e.problem];
+    out.push_back({it.problem, it.stage, e.verdict == sandbox::Verdict::Passed, e.pass_ratio});
+  }
+  return out;
+}
+
+std::vector<curriculum::EpisodeRow> episode_rows(int64_t step, const std::vector<curriculum::Item>& items,
+                                                 const Rollout& r) {
+  std::vector<curriculum::EpisodeRow> rows;
+  for (size_t i = 0; i < r.episodes.size(); ++i) {
+    const Episode& e = r.episodes[i];
+    const curriculum::Item& it = items[e.problem];
+    curriculum::EpisodeRow row;
+    row.step = step, row.index = static_cast<int>(i), row.task_id = it.task.task_id;
+    row.stage = it.stage, row.stages = it.stages, row.prompt = it.task.prompt, row.completion = e.completion;
+    row.verdict = sandbox::verdict_name(e.verdict), row.reward = e.reward, row.task_reward = e.task_reward;
+    row.pass_ratio = e.pass_ratio, row.kl = e.kl, row.tokens = e.tokens, row.kept_fraction = e.kept_fraction;
+    row.mask = mask_text(e.mask), row.token_ends = join_ints(e.token_ends), row.lines = e.lines;
+    row.message = e.message;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Json ppo_line(int64_t step, double seconds, const Rollout& r, const PpoUpdateStats& u, double kl_coef,
+              double update_s, double step_s, const Json& curriculum_metrics) {
+  const RolloutStats& s = r.stats;
+  double task_reward = 0;
+  for (const Episode& e : r.episodes) task_reward += e.task_reward;
+  task_reward /= std::max<size_t>(1, r.episodes.size());
+  return {{"kind", "ppo"}, {"step", step}, {"seconds", seconds}, {"reward", s.mean_reward},
+          {"task_reward", task_reward}, {"pass_rate", s.pass_rate}, {"verdicts", verdict_counts(s)},
+          {"kl", s.mean_kl}, {"kl_coef", kl_coef}, {"entropy", u.entropy}, {"clip_fraction", u.clip_fraction},
+          {"approx_kl", u.approx_kl}, {"policy_loss", u.policy_loss}, {"value_loss", u.value_loss},
+          {"grad_norm", u.grad_norm}, {"kept_fraction", s.kept_fraction},
+          {"mixed_verdict_share", s.mixed_verdict_share}, {"coverage_share", s.coverage_share},
+          {"completions", s.completions}, {"tokens", s.tokens},
+          {"tokens_per_s", s.tokens / std::max(step_s, 1e-9)}, {"reward_terms", s.reward_terms},
+          {"time", {{"sample", s.sample_s}, {"judge", s.judge_s}, {"judge_wait", s.judge_wait_s},
+                    {"judge_busy", s.judge_busy_s}, {"score", s.score_s}, {"update", update_s},
+                    {"step", step_s}}},
+          {"curriculum", curriculum_metrics}};
+}
+
+}  // namespace
+
+Status PpoTrainer::Impl::log(Json line) { return metrics.append(line); }
+
+Expected<bool> PpoTrainer::Impl::step_once(Progress& bar) {
+  const int64_t s = step + 1;
+  const auto t_step = Clock::now();
+  const std::vector<curriculum::Item> items = source->next(s, cfg.ppo.prompts_per_step);
+  if (items.empty()) return false;
+  std::vector<tasks::Problem> problems;
+  for (const auto& it : items) problems.push_back(it.task);
+  model::SamplingConfig sc = cfg.sampling;
+  sc.seed = static_cast<int64_t>(step_seed(static_cast<uint64_t>(cfg.train.seed), s, 1));
+  const int workers = cfg.train.judge_workers > 0 ? cfg.train.judge_workers : cfg.sandbox.workers;
+  RolloutContext ctx{policy, reference, *tok, *judge, chain, workers};
+  auto r = collect_rollout(ctx, problems, cfg.ppo, sc);
+  if (!r) return Error("step " + std::to_string(s) + ": " + r.error());
+  const auto t_update = Clock::now();
+  prepare_advantages(r->batch, cfg.ppo);
+  auto u = ppo_update(policy, *opt, r->batch, cfg.ppo, scoring_temperature(sc),
+                      step_seed(static_cast<uint64_t>(cfg.train.seed), s, 2));
+  if (!u) return Error("step " + std::to_string(s) + ": " + u.error());
+  const double update_s = seconds_since(t_update), kl_coef = kl.coef();
+  kl.update(r->stats.mean_kl, r->stats.completions);
+  source->record(s, outcomes(items, *r));
+  if (Status st = store->append(episode_rows(s, items, *r)); !st) return Error("step " + std::to_string(s) + ": " + st.error());
+  step = s, tokens += r->stats.tokens;
+  last_reward = r->stats.mean_reward, last_pass_rate = r->stats.pass_rate;
+  const double step_s = seconds_since(t_step);
+  if (s % cfg.train.log_every == 0 || s == cfg.train.steps) {
+    Json line = ppo_line(s, seconds_before + elapsed(), *r, *u, kl_coef, update_s, step_s, source->metrics());
+    if (Status st = log(line); !st) return Error(st.error());
+  }
+  char status[128];
+  std::snprintf(status, sizeof(status), "reward %.2f pass %.0f%% kl %.2f %.0f tok/s", r->stats.mean_reward,
+                100 * r->stats.pass_rate, r->stats.mean_kl, r->stats.tokens / std::max(step_s, 1e-9));
+  bar.update(s, status);
+  return true;
+}
+
+Status PpoTrainer::Impl::evaluate() {
+  if (!eval_pool) eval_pool = std::make_unique<sandbox::JudgePool>(*judge, cfg.sandbox.workers);
+  EvalConfig ec;
+  ec.temperatures = {0.0}, ec.k = {1};
+  SampleFn sample = [this](const std::vector<std::string>& prompts, const model::SamplingConfig& sc)
+      -> Expected<std::vector<model::Sample>> {
+    std::vector<std::vector<int>> ids;
+    for (const std::string& p : prompts) ids.push_back(tok->encode_ids(p));
+    auto done = model::generate(policy, *tok, ids, sc);
+    if (!done) return Error(done.error());
+    std::vector<model::Sample> out;
+    for (const model::Completion& c : *done)
+      out.push_back({c.text, c.finish_reason, static_cast<int>(c.tokens.size()), 0.0});
+    return out;
+  };
+  auto report = evaluate_pass_at_k(eval_problems, sample, *eval_pool, cfg.sampling, ec);
+  policy->train();
+  if (!report) return Error("step " + std::to_string(step) + ": held-out pass@1: " + report.error());
+  last_eval = report->results[0].pass_at_k[1];
+  const Json res = report_json(*report)["results"][0];
+  return log({{"kind", "eval"}, {"step", step}, {"split", cfg.train.eval_split}, {"pass1", last_eval},
+              {"problems", report->problems}, {"verdicts", res["verdicts"]}, {"mean_tokens", res["mean_tokens"]},
+              {"seconds", seconds_before + elapsed()}, {"eval_seconds", report->seconds}});
+}
+
+Status PpoTrainer::Impl::save() {
+  Json extra = {{"kl_coef", kl.coef()}, {"source", source->state()}, {"seconds", seconds_before + elapsed()},
+                {"tokens", tokens}, {"init", init}, {"seed", cfg.train.seed}};
+  const std::string dir = cfg.train.run_dir + "/checkpoints/";
+  const model::TrainState st{step, extra.dump()};
+  if (Status s = model::save_checkpoint(dir + "step-" + std::to_string(step) + ".pt", policy, *tok, opt.get(), st); !s)
+    return s;
+  return model::save_checkpoint(dir + "last.pt", policy, *tok, opt.get(), st);
+}
+
+Expected<TrainSummary> PpoTrainer::Impl::train() {
+  const TrainConfig& c = cfg.train;
+  if (!model_ready)
+    if (Status st = run_sft_first(); !st) return Error(st.error());
+  Progress bar("train", c.steps, opts.progress);
+  bar.update(step);
+  int64_t saved_at = step;
+  try {
+    while (step < c.steps) {
+      auto more = step_once(bar);
+      if (!more) return Error(more.error());
+      const bool out_of_time = c.time_limit_s > 0 && elapsed() >= c.time_limit_s;
+      const bool last = !*more || step == c.steps || out_of_time;
+      if (*more && c.eval_every > 0 && (step % c.eval_every == 0 || last))
+        if (Status st = evaluate(); !st) return Error(st.error());
+      if (step != saved_at && (step % c.save_every == 0 || last)) {
+        if (Status st = save(); !st) return Error(st.error());
+        saved_at = step;
+      }
+      if (last) break;
+    }
+  } catch (const c10::Error& e) {
+    return Error("train: step " + std::to_string(step + 1) + ": " + e.what_without_backtrace());
+  }
+  bar.finish();
+  TrainSummary s;
+  s.first_step = first_step, s.steps = step, s.seconds = seconds_before + elapsed();
+  s.last_reward = last_reward, s.last_pass_rate = last_pass_rate, s.last_eval_pass1 = last_eval;
+  auto n = store->count();
+  s.episodes = n ? *n : -1;
+  s.last_checkpoint = c.run_dir + "/checkpoints/last.pt";
+  Json j = summary_json(s);
+  j["kind"] = "summary";
+  if (Status st = log(j); !st) return Error(st.error());
+  return s;
+}
+
+}  // namespace stepcoder::trainer

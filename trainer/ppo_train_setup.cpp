@@ -1,0 +1,215 @@
+// Start-up of a PPO run (see ppo_train.h): everything that bad input can break is checked here,
+// before the first step: data and curriculum, the starting checkpoint and its shape, the judge
+// (one known-good program), and on --resume the saved state, episodes and metrics.
+#include <cstdio>
+
+#include "curriculum/config.h"
+#include "model/checkpoint.h"
+#include "model/inference.h"
+#include "trainer/ppo_train_impl.h"
+#include "trainer/sft.h"
+#include "util/files.h"
+
+namespace stepcoder::trainer {
+namespace {
+
+std::string checkpoint_dir(const TrainRunConfig& c) { return c.train.run_dir + "/checkpoints"; }
+
+// A checkpoint whose model has the shape the config's `model:` section describes.
+Expected<model::LoadedCheckpoint> load_matching(const std::string& path, const TrainRunConfig& cfg,
+                                                const std::string& what) {
+  if (!file_exists(path))
+    return Error(what + ": " + path + " does not exist (HINT: point train.init at an SFT checkpoint, e.g. " +
+                 cfg.sft.run_dir + "/checkpoints/best.pt, or set train.run_sft_first: true)");
+  auto ck = model::load_checkpoint(path, cfg.model.device);
+  if (!ck) return Error(what + ": " + ck.error());
+  model::ModelConfig want = cfg.model;
+  if (want.vocab_size == 0) want.vocab_size = ck->tokenizer->vocab_size();
+  if (model::describe_shape(want) != model::describe_shape(ck->config))
+    return Error(what + ": " + path + " holds a model of shape {" + model::describe_shape(ck->config) +
+                 "} but the config's model section describes {" + model::describe_shape(want) +
+                 "} (HINT: use the model section of the SFT run that wrote the checkpoint)");
+  return ck;
+}
+
+std::unique_ptr<torch::optim::AdamW> make_optimizer(model::Transformer& m, const PpoConfig& c) {
+  return std::make_unique<torch::optim::AdamW>(m->parameters(),
+                                               torch::optim::AdamWOptions(c.lr).weight_decay(0.0));
+}
+
+bool any_canonical(const std::vector<tasks::Problem>& ps) {
+  for (const auto& p : ps)
+    if (!p.canonical_solution.empty()) return true;
+  return false;
+}
+
+}  // namespace
+
+Status PpoTrainer::Impl::setup() {
+  const double gflops = model::init_torch_runtime(cfg.model.threads);
+  if (gflops < model::kSlowBlasGflops)
+    std::fprintf(stderr, "warning: matrix multiply runs at %.1f GFLOP/s (HINT: install libopenblas0-openmp)\n", gflops);
+  auto d = model::resolve_device(cfg.model.device);
+  if (!d) return Error("model.device: " + d.error());
+  dev = *d;
+  if (Status st = load_data(); !st) return st;
+  if (opts.resume) {
+    if (Status st = resume(); !st) return st;
+  } else if (!cfg.train.run_sft_first) {
+    if (cfg.train.init.empty())
+      return Error("train.init is empty (HINT: set it to an SFT checkpoint such as " + cfg.sft.run_dir +
+                   "/checkpoints/best.pt, or set train.run_sft_first: true)");
+    if (Status st = load_start(cfg.train.init); !st) return st;
+  }
+  if (Status st = start_judge(); !st) return st;
+  return open_outputs();
+}
+
+Status PpoTrainer::Impl::load_data() {
+  auto train = load_split(cfg.sft, "train");
+  if (!train) return Error("sft.train_file: " + train.error());
+  train_problems = std::move(*train);
+  if (train_problems.empty()) return Error("sft.train_file: " + cfg.sft.train_file + " holds no problems");
+  if (cfg.curriculum.enabled && !any_canonical(train_problems))
+    return Error("sft.train_file: " + cfg.sft.train_file + ": no problem has a canonical_solution, which "
+                 "curriculum.enabled needs to cut code-completion stages (HINT: add reference solutions or "
+                 "set curriculum.enabled: false)");
+  if (cfg.train.eval_every > 0) {
+    auto held = load_split(cfg.sft, cfg.train.eval_split);
+    if (!held) return Error("train.eval_split: " + held.error());
+    eval_problems = std::move(*held);
+    if (cfg.train.eval_problems > 0 && static_cast<int>(eval_problems.size()) > cfg.train.eval_problems)
+      eval_problems.resize(cfg.train.eval_problems);
+  }
+  auto src = opts.replay_run_dir.empty()
+                 ? curriculum::make_source(cfg.curriculum, train_problems, static_cast<uint64_t>(cfg.train.seed))
+                 : curriculum::make_replay_source(opts.replay_run_dir, train_problems);
+  if (!src) return Error((opts.replay_run_dir.empty() ? "curriculum: " : "--replay-curriculum: ") + src.error());
+  source = std::move(*src);
+  return {};
+}
+
+Status PpoTrainer::Impl::start_judge() {
+  if (opts.judge) {
+    judge = opts.judge;
+    return {};
+  }
+  auto j = sandbox::SandboxJudge::create(cfg.sandbox);
+  if (!j) return Error("sandbox: the judge does not start: " + j.error() + " (HINT: check sandbox.compiler)");
+  own_judge = std::move(*j);
+  judge = own_judge.get();
+  // A program every working judge passes: a broken compiler, sandbox or harness shows up now
+  // rather than as every completion failing.
+  sandbox::JudgeRequest req;
+  req.program = "#include <bits/stdc++.h>\nint add(int a, int b) { return a + b; }\n";
+  req.tests.kind = sandbox::Tests::Kind::Assert;
+  req.tests.code = "int main() { assert(add(2, 3) == 5); return 0; }\n";
+  sandbox::JudgeResult r = judge->judge(req);
+  if (r.verdict != sandbox::Verdict::Passed)
+    return Error(std::string("sandbox: the judge failed a known-good program (") + sandbox::verdict_name(r.verdict) +
+                 ": " + r.message + ") (HINT: check sandbox.compiler and the sandbox limits)");
+  return {};
+}
+
+Status PpoTrainer::Impl::load_start(const std::string& from) {
+  auto ck = load_matching(from, cfg, "train.init");
+  if (!ck) return Error(ck.error());
+  init = from;
+  tok = ck->tokenizer;
+  policy = ck->model;
+  policy->train();
+  reference = model::clone_frozen(policy);
+  opt = make_optimizer(policy, cfg.ppo);
+  model_ready = true;
+  return {};
+}
+
+Status PpoTrainer::Impl::resume() {
+  const std::string dir = checkpoint_dir(cfg), last = dir + "/last.pt";
+  if (!file_exists(last))
+    return Error("--resume: " + last + " does not exist (HINT: start without --resume)");
+  auto ref = load_matching(dir + "/reference.pt", cfg, "--resume");
+  if (!ref) return Error(ref.error());
+  tok = ref->tokenizer;
+  policy = ref->model;
+  policy->train();
+  reference = model::clone_frozen(policy);
+  opt = make_optimizer(policy, cfg.ppo);
+  model::TrainState st;
+  if (Status s = model::restore_training(last, policy, opt.get(), &st); !s) return Error("--resume: " + s.error());
+  try {
+    const Json extra = Json::parse(st.extra);
+    RewardConfig rc = cfg.ppo.rewards;
+    rc.kl_coef = extra.at("kl_coef").get<double>();
+    kl = KlController(rc);
+    if (Status s = source->restore(extra.at("source")); !s) return Error("--resume: " + last + ": " + s.error());
+    seconds_before = extra.at("seconds").get<double>();
+    tokens = extra.at("tokens").get<int64_t>();
+    init = extra.value("init", "");
+  } catch (const Json::exception& e) {
+    return Error("--resume: " + last + ": bad trainer state: " + e.what());
+  }
+  step = first_step = st.step;
+  model_ready = true;
+  return {};
+}
+
+Status PpoTrainer::Impl::open_outputs() {
+  const std::string& run = cfg.train.run_dir;
+  if (Status st = make_dirs(checkpoint_dir(cfg)); !st) return Error("train.run_dir: " + st.error());
+  auto s = curriculum::EpisodeStore::open(run + "/episodes.sqlite");
+  if (!s) return Error(s.error());
+  store = std::move(*s);
+  if (opts.resume) {
+    if (Status st = store->truncate_after(step); !st) return Error("--resume: " + st.error());
+    auto dropped = truncate_metrics(run + "/metrics.jsonl", step);
+    if (!dropped) return Error("--resume: " + dropped.error());
+  } else {
+    auto n = store->count();
+    if (!n) return Error(n.error());
+    if (*n > 0 || file_exists(checkpoint_dir(cfg) + "/last.pt"))
+      return Error("train.run_dir: " + run + " already holds a run (" + std::to_string(*n) +
+                   " episodes) (HINT: pass --resume to continue it, or choose another train.run_dir)");
+  }
+  TrainRunConfig copy = cfg;
+  if (Status st = write_file_atomic(run + "/config.yaml", train_run_schema(copy).dump_yaml()); !st)
+    return Error(st.error());
+  if (Status st = metrics.open(run + "/metrics.jsonl"); !st) return st;
+  metrics.on_line = opts.on_metrics;
+  chain = make_reward_chain(cfg.ppo.rewards, &kl);
+  if (model_ready && !opts.resume) return save_reference();
+  return {};
+}
+
+Status PpoTrainer::Impl::save_reference() {
+  Json extra = {{"init", init}};
+  return model::save_checkpoint(checkpoint_dir(cfg) + "/reference.pt", reference, *tok, nullptr, {0, extra.dump()});
+}
+
+Status PpoTrainer::Impl::run_sft_first() {
+  SftOptions so;
+  so.progress = opts.progress;
+  so.judge = judge;
+  auto s = run_sft(cfg, so);
+  if (!s) return Error("train.run_sft_first: " + s.error());
+  const std::string from = file_exists(s->best_checkpoint) ? s->best_checkpoint : s->last_checkpoint;
+  if (Status st = load_start(from); !st) return st;
+  return save_reference();
+}
+
+PpoTrainer::PpoTrainer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PpoTrainer::~PpoTrainer() = default;
+
+Expected<std::unique_ptr<PpoTrainer>> PpoTrainer::create(const TrainRunConfig& cfg, const TrainOptions& opts) {
+  auto impl = std::make_unique<Impl>(cfg, opts);
+  try {
+    if (Status st = impl->setup(); !st) return Error(st.error());
+  } catch (const c10::Error& e) {
+    return Error(std::string("train: ") + e.what_without_backtrace());
+  }
+  return std::unique_ptr<PpoTrainer>(new PpoTrainer(std::move(impl)));
+}
+
+Expected<TrainSummary> PpoTrainer::train() { return impl_->train(); }
+
+}  // namespace stepcoder::trainer
