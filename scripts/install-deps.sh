@@ -14,7 +14,7 @@ PACKAGES=(
   libseccomp-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsqlite3-dev libxxhash-dev libsentencepiece-dev zlib1g-dev
   # tests
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev chromium
   # what the bundled and external data sets include when they compile
   libboost-dev libssl-dev
   # coverage reference (gcov ships with gcc) and LCOV rendering
