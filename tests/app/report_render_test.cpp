@@ -3,7 +3,6 @@
 // screenshot whose plot colours are counted in the decoded PNG. Skipped without Chromium
 // (scripts/install-deps.sh installs it).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -12,31 +11,15 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/app/run_cli.h"
 #include "tests/app/run_fixture.h"
 
 namespace stepcoder {
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
-Outcome run_shell(const std::string& cmd) {
-  FILE* p = ::popen(cmd.c_str(), "r");
-  Outcome o;
-  if (!p) return o;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
-  int st = ::pclose(p);
-  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  return o;
-}
-
-Outcome run_cli(const std::string& args) {
-  return run_shell(std::string(STEPCODER_BINARY_DIR) + "/stepcoder " + args + " 2>&1");
-}
+using testing::Outcome;
+using testing::run_cli;
+using testing::run_shell;
 
 std::string find_chromium() {
   for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {

@@ -1,0 +1,97 @@
+// `stepcoder config`: the reference lists every key a resolved config has (both come from the
+// schemas `stepcoder train` loads), --dump applies the file and --set, bad input names the
+// file, and README.md carries the same reference between its markers.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "tests/app/run_cli.h"
+#include "util/files.h"
+
+namespace stepcoder {
+namespace {
+
+using testing::Outcome;
+using testing::run_cli;
+
+// Dotted leaf keys of the nested YAML --dump prints (two spaces per level).
+std::set<std::string> leaf_keys(const std::string& yaml) {
+  std::set<std::string> keys;
+  std::vector<std::string> path;
+  std::istringstream in(yaml);
+  for (std::string line; std::getline(in, line);) {
+    size_t indent = line.find_first_not_of(' '), colon = line.find(':');
+    if (indent == std::string::npos || colon == std::string::npos) continue;
+    path.resize(indent / 2);
+    std::string name = line.substr(indent, colon - indent), prefix;
+    for (const auto& p : path) prefix += p + ".";
+    if (colon + 1 == line.size()) path.push_back(name);
+    else keys.insert(prefix + name);
+  }
+  return keys;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \n"), e = s.find_last_not_of(" \n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+class ConfigVerbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = TempDir::create("config-test");
+    ASSERT_TRUE(d);
+    dir_ = std::make_unique<TempDir>(std::move(*d));
+  }
+  std::unique_ptr<TempDir> dir_;
+};
+
+TEST_F(ConfigVerbTest, ReferenceListsEveryKeyOfTheResolvedConfig) {
+  ASSERT_TRUE(write_file_atomic(dir_->file("a.yaml"), "model:\n  dim: 32\nppo:\n  clip: 0.1\n"));
+  Outcome dump = run_cli("config --dump " + dir_->file("a.yaml") + " --set train.steps=7", false);
+  ASSERT_EQ(dump.code, 0) << dump.output;
+  EXPECT_NE(dump.output.find("  dim: 32\n"), std::string::npos) << dump.output;
+  EXPECT_NE(dump.output.find("  clip: 0.1\n"), std::string::npos) << dump.output;
+  EXPECT_NE(dump.output.find("  steps: 7\n"), std::string::npos) << dump.output;
+  Outcome ref = run_cli("config --reference", false);
+  ASSERT_EQ(ref.code, 0) << ref.output;
+  std::set<std::string> keys = leaf_keys(dump.output);
+  EXPECT_GT(keys.size(), 80u);
+  for (const char* k : {"model.dim", "ppo.rewards.kl_coef", "curriculum.enabled", "train.steps", "sandbox.workers", "eval.n"})
+    EXPECT_TRUE(keys.count(k)) << k;
+  for (const std::string& k : keys) EXPECT_NE(ref.output.find("| `" + k + "` |"), std::string::npos) << k;
+  size_t rows = 0;
+  std::istringstream in(ref.output);
+  for (std::string line; std::getline(in, line);) rows += line.rfind("| `", 0) == 0;
+  EXPECT_EQ(rows, keys.size()) << "a key in the reference that a resolved config lacks";
+  for (const char* section : {"model", "sampling", "sft", "eval", "sandbox", "ppo", "curriculum", "train"})
+    EXPECT_NE(ref.output.find(std::string("### `") + section + "`"), std::string::npos) << section;
+}
+
+TEST_F(ConfigVerbTest, BadInputIsNamed) {
+  EXPECT_EQ(run_cli("config").code, 2);
+  Outcome missing = run_cli("config --dump " + dir_->file("nope.yaml"));
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.output.find("nope.yaml"), std::string::npos) << missing.output;
+  ASSERT_TRUE(write_file_atomic(dir_->file("bad.yaml"), "train:\n  steps: 5\n  stepz: 3\n"));
+  Outcome bad = run_cli("config --dump " + dir_->file("bad.yaml"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("bad.yaml:3"), std::string::npos) << bad.output;
+}
+
+TEST(ConfigReadmeTest, ReadmeHoldsTheGeneratedReference) {
+  auto readme = read_file(std::string(STEPCODER_SOURCE_DIR) + "/README.md");
+  ASSERT_TRUE(readme) << readme.error();
+  const std::string begin = "<!-- config-reference:begin -->", end = "<!-- config-reference:end -->";
+  size_t b = readme->find(begin), e = readme->find(end);
+  if (b == std::string::npos || e == std::string::npos || e < b)
+    GTEST_SKIP() << "README.md has no " << begin << " ... " << end << " block yet";
+  Outcome ref = run_cli("config --reference", false);
+  ASSERT_EQ(ref.code, 0);
+  EXPECT_EQ(trim(readme->substr(b + begin.size(), e - b - begin.size())), trim(ref.output))
+      << "README.md's configuration reference is out of date: paste `stepcoder config --reference` between the markers";
+}
+
+}  // namespace
+}  // namespace stepcoder
