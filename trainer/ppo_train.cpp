@@ -122,10 +122,12 @@ Expected<bool> PpoTrainer::Impl::step_once(Progress& bar) {
     Json line = ppo_line(s, seconds_before + elapsed(), *r, *u, kl_coef, update_s, step_s, source->metrics());
     if (Status st = log(line); !st) return Error(st.error());
   }
-  char status[128];
-  std::snprintf(status, sizeof(status), "reward %.2f pass %.0f%% kl %.2f %.0f tok/s", r->stats.mean_reward,
-                100 * r->stats.pass_rate, r->stats.mean_kl, r->stats.tokens / std::max(step_s, 1e-9));
-  bar.update(s, status);
+  // The bar counts this invocation's steps, so its rate and ETA stay right after --resume.
+  char status[160];
+  std::snprintf(status, sizeof(status), "step %lld reward %.2f pass %.0f%% kl %.2f %.0f tok/s",
+                static_cast<long long>(s), r->stats.mean_reward, 100 * r->stats.pass_rate, r->stats.mean_kl,
+                r->stats.tokens / std::max(step_s, 1e-9));
+  bar.update(s - first_step, status);
   return true;
 }
 
@@ -168,8 +170,7 @@ Expected<TrainSummary> PpoTrainer::Impl::train() {
   const TrainConfig& c = cfg.train;
   if (!model_ready)
     if (Status st = run_sft_first(); !st) return Error(st.error());
-  Progress bar("train", c.steps, opts.progress);
-  bar.update(step);
+  Progress bar("train", std::max<int64_t>(0, c.steps - first_step), opts.progress);
   int64_t saved_at = step;
   try {
     while (step < c.steps) {

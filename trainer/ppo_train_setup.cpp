@@ -6,6 +6,7 @@
 #include "curriculum/config.h"
 #include "model/checkpoint.h"
 #include "model/inference.h"
+#include "tasks/problem_io.h"
 #include "trainer/ppo_train_impl.h"
 #include "trainer/sft.h"
 #include "util/files.h"
@@ -66,9 +67,13 @@ Status PpoTrainer::Impl::setup() {
 }
 
 Status PpoTrainer::Impl::load_data() {
-  auto train = load_split(cfg.sft, "train");
+  // PPO needs tests, not reference solutions: problems without one stay (unless the
+  // curriculum must cut stages from them, below).
+  tasks::LoadOptions lo;
+  lo.keep_without_solution = true;
+  auto train = tasks::load_problems(cfg.sft.train_file, lo);
   if (!train) return Error("sft.train_file: " + train.error());
-  train_problems = std::move(*train);
+  train_problems = std::move(train->problems);
   if (train_problems.empty()) return Error("sft.train_file: " + cfg.sft.train_file + " holds no problems");
   if (cfg.curriculum.enabled && !any_canonical(train_problems))
     return Error("sft.train_file: " + cfg.sft.train_file + ": no problem has a canonical_solution, which "
