@@ -158,15 +158,15 @@ class CccsSource : public ProblemSource {
       return Error("problem source state: saved for " + std::to_string(stages_saved.size()) + " problems, this run has " +
                    std::to_string(st_.size()) + " (the training file changed?)");
     for (size_t i = 0; i < st_.size(); ++i) {
-      if (stages_saved[i].get<int>() != stages(static_cast<int>(i)))
+      if (stages_saved.at(i).get<int>() != stages(static_cast<int>(i)))
         return Error("problem source state: " + problems_[i].task_id + " had " + stages_saved[i].dump() +
                      " stages when saved, now " + std::to_string(stages(static_cast<int>(i))) +
                      " (curriculum.split, max_stages or the problem changed?)");
     }
     for (size_t i = 0; i < st_.size(); ++i) {
-      st_[i].stage = s.at("stage")[i].get<int>();
-      st_[i].window = s.at("window")[i].get<std::string>();
-      st_[i].judged = s.at("judged")[i].get<int>();
+      st_[i].stage = std::clamp(s.at("stage").at(i).get<int>(), 1, stages(static_cast<int>(i)));
+      st_[i].window = s.at("window").at(i).get<std::string>();
+      st_[i].judged = s.at("judged").at(i).get<int>();
     }
     by_stage_.clear();
     for (const auto& [k, v] : s.at("by_stage").items()) by_stage_[std::stoi(k)] = {v[0].get<int64_t>(), v[1].get<int64_t>()};
