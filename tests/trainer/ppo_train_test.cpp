@@ -227,6 +227,31 @@ TEST_F(PpoTrainTest, ResumeDropsTheStepsAfterTheCheckpoint) {
   EXPECT_EQ(steps, (std::vector<int>{1, 2, 3, 4}));
 }
 
+TEST(TrainConfigTest, OneFileServesSftAndTrainAndUnknownTrainKeysAreErrors) {
+  auto d = TempDir::create();
+  ASSERT_TRUE(d);
+  const std::string yaml = "model:\n  dim: 48\nppo:\n  samples_per_prompt: 3\ncurriculum:\n  enabled: true\n"
+                           "train:\n  steps: 9\n  init: a.pt\n";
+  ASSERT_TRUE(write_file_atomic(d->file("a.yaml"), yaml));
+  TrainRunConfig cfg;
+  ConfigSchema schema = train_run_schema(cfg);
+  Status st = load_train_config(d->file("a.yaml"), schema);
+  ASSERT_TRUE(st) << st.error();
+  EXPECT_EQ(cfg.model.dim, 48);
+  EXPECT_EQ(cfg.ppo.samples_per_prompt, 3);
+  EXPECT_TRUE(cfg.curriculum.enabled);
+  EXPECT_EQ(cfg.train.steps, 9);
+  SftRunConfig sft;
+  ConfigSchema sft_schema = sft_run_schema(sft);
+  st = load_run_config(d->file("a.yaml"), sft_schema);  // sft skips ppo, curriculum and train
+  ASSERT_TRUE(st) << st.error();
+  EXPECT_EQ(sft.model.dim, 48);
+  ASSERT_TRUE(write_file_atomic(d->file("b.yaml"), yaml + "  stepz: 3\n"));
+  st = load_train_config(d->file("b.yaml"), schema);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().find("b.yaml:10:"), std::string::npos) << st.error();
+}
+
 TEST(RunMetricsTest, TruncationKeepsEarlierStepsAndDropsTornAndSummaryLines) {
   auto d = TempDir::create();
   ASSERT_TRUE(d);
