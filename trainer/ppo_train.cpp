@@ -168,8 +168,10 @@ Status PpoTrainer::Impl::save() {
 
 Expected<TrainSummary> PpoTrainer::Impl::train() {
   const TrainConfig& c = cfg.train;
-  if (!model_ready)
+  if (!model_ready) {
     if (Status st = run_sft_first(); !st) return Error(st.error());
+    start = Clock::now();  // `seconds` and time_limit_s count PPO only; SFT logs its own
+  }
   Progress bar("train", std::max<int64_t>(0, c.steps - first_step), opts.progress);
   int64_t saved_at = step;
   try {
