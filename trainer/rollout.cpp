@@ -35,8 +35,9 @@ struct Judged {
 // they finish changes nothing.
 class TaskPool {
  public:
-  explicit TaskPool(int workers) {
-    for (int i = 0; i < std::max(1, workers); ++i) threads_.emplace_back([this] { loop(); });
+  explicit TaskPool(int workers) {  // <= 0: one per core
+    if (workers <= 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { loop(); });
   }
   ~TaskPool() {
     {

@@ -37,7 +37,7 @@ struct RolloutContext {
   const model::Tokenizer& tok;
   sandbox::Judge& judge;
   RewardChain& rewards;
-  int judge_workers = 2;  // threads judging beside sampling; the judge must be thread-safe
+  int judge_workers = 2;  // threads judging beside sampling (<= 0: one per core); judge() must be thread-safe
 };
 
 // One judged completion, for logging and the episode store.

@@ -15,7 +15,7 @@ void describe(TrainConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".seed", &c.seed, "seed of sampling, minibatch order and problem order").range(0, 9e18);
   s.add(p + ".time_limit_s", &c.time_limit_s, "stop after this many seconds, with a checkpoint; 0 = no limit").range(0, 1e9);
   s.add(p + ".log_every", &c.log_every, "steps between ppo lines of metrics.jsonl").range(1, 1e9);
-  s.add(p + ".judge_workers", &c.judge_workers, "judging threads that run beside sampling; 0 = sandbox.workers").range(0, 1024);
+  s.add(p + ".judge_workers", &c.judge_workers, "judging threads that run beside sampling; 0 = sandbox.workers (0 there = one per core)").range(0, 1024);
 }
 
 ConfigSchema train_run_schema(TrainRunConfig& c) {
