@@ -17,7 +17,7 @@ void describe(CurriculumConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".threshold", &c.threshold, "recent pass rate at a stage that advances the problem").range(0, 1);
   s.add(p + ".min_attempts", &c.min_attempts, "judged completions at a stage before it may advance").range(1, 1e6);
   s.add(p + ".window", &c.window, "recent completions the pass rate is taken over").range(1, 1e6);
-  s.add(p + ".mix_earlier", &c.mix_earlier, "share of each batch drawn from earlier stages (against forgetting)").range(0, 1);
+  s.add(p + ".mix_earlier", &c.mix_earlier, "share of the items past stage 1 drawn at an earlier stage (against forgetting)").range(0, 1);
 }
 
 Expected<std::unique_ptr<ProblemSource>> make_source(const CurriculumConfig& c, std::vector<tasks::Problem> problems,

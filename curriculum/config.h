@@ -24,7 +24,7 @@ struct CurriculumConfig {
   double threshold = 0.5;          // pass rate at the current stage that advances a problem
   int min_attempts = 4;            // completions judged at the stage before it may advance
   int window = 8;                  // recent completions the pass rate is taken over
-  double mix_earlier = 0.1;        // share of each batch drawn from earlier (easier) stages
+  double mix_earlier = 0.1;        // share of items past stage 1 drawn at an earlier stage
 };
 
 void describe(CurriculumConfig& c, ConfigSchema& schema, const std::string& prefix = "curriculum");

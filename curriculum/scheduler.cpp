@@ -18,6 +18,15 @@ const char* progress_bucket(int stage, int stages) {
 
 namespace {
 
+// A generator for one (seed, stream, counter). Seeding mt19937_64 with nearby single integers
+// gives correlated first outputs (seeds (s + c) ^ step * k: the first draw of steps 1-6 all fell
+// below 0.18), which made a 25% mix pull back the same item every step; seed_seq spreads them.
+std::mt19937_64 seeded_rng(uint64_t seed, uint32_t stream, uint64_t counter) {
+  std::seed_seq sq{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32), stream,
+                   static_cast<uint32_t>(counter), static_cast<uint32_t>(counter >> 32)};
+  return std::mt19937_64(sq);
+}
+
 struct ProblemState {
   int stage = 1;
   std::string window;  // outcomes at the current stage, oldest first: '1' passed, '0' not
@@ -109,26 +118,30 @@ class CccsSource : public ProblemSource {
   void shuffle(uint64_t pass) {
     order_.resize(problems_.size());
     std::iota(order_.begin(), order_.end(), 0);
-    std::mt19937_64 rng(seed_ * 0x9E3779B97F4A7C15ull + pass);
+    std::mt19937_64 rng = seeded_rng(seed_, /*stream=*/1, pass);
     std::shuffle(order_.begin(), order_.end(), rng);
   }
 
-  // round(mix_earlier * count) items, at random positions among those past stage 1, go back
-  // to an earlier stage drawn uniformly.
+  // A mix_earlier share of the items past stage 1 (stage-1 items have no earlier stage) go
+  // back to an earlier stage drawn uniformly. The share is taken of those items, not of the
+  // whole batch: early in training only a few problems are past stage 1, and a share of the
+  // batch would pull every one of them back each time, so none could train at (and advance
+  // past) its current stage. Fractional counts are rounded up with that probability, so the
+  // expected share is exact and every draw still follows from (seed, step).
   void mix_earlier(int64_t step, std::vector<Item>& items) {
-    const size_t want = static_cast<size_t>(std::llround(c_.mix_earlier * static_cast<double>(items.size())));
-    if (want == 0) return;
-    std::mt19937_64 rng((seed_ + 0x5851F42D4C957F2Dull) ^ (static_cast<uint64_t>(step) * 0x2545F4914F6CDD1Dull));
-    std::vector<size_t> pos(items.size());
-    std::iota(pos.begin(), pos.end(), 0);
-    std::shuffle(pos.begin(), pos.end(), rng);
-    size_t mixed = 0;
-    for (size_t i : pos) {
-      if (mixed == want) break;
-      if (items[i].stage <= 1) continue;
-      const int earlier = 1 + static_cast<int>(rng() % static_cast<uint64_t>(items[i].stage - 1));
-      items[i] = item(items[i].problem, earlier);
-      ++mixed;
+    if (c_.mix_earlier <= 0) return;
+    std::mt19937_64 rng = seeded_rng(seed_, /*stream=*/2, static_cast<uint64_t>(step));
+    std::vector<size_t> eligible;
+    for (size_t i = 0; i < items.size(); ++i)
+      if (items[i].stage > 1) eligible.push_back(i);
+    const double x = c_.mix_earlier * static_cast<double>(eligible.size());
+    size_t want = static_cast<size_t>(std::floor(x));
+    if (static_cast<double>(rng() >> 11) * 0x1.0p-53 < x - static_cast<double>(want)) ++want;
+    std::shuffle(eligible.begin(), eligible.end(), rng);
+    for (size_t k = 0; k < want && k < eligible.size(); ++k) {
+      Item& it = items[eligible[k]];
+      const int earlier = 1 + static_cast<int>(rng() % static_cast<uint64_t>(it.stage - 1));
+      it = item(it.problem, earlier);
     }
   }
 

@@ -3,8 +3,9 @@
 // Every problem starts at stage 1 (complete only the end of its canonical solution) and
 // advances one stage at a time: every `fixed_every` steps ("fixed"), or when its pass rate over
 // the last `window` completions at its current stage reaches `threshold` with at least
-// `min_attempts` judged there ("performance"). A `mix_earlier` share of each batch is drawn at
-// an earlier stage of its problem against forgetting; outcomes count for the stage drawn.
+// `min_attempts` judged there ("performance"). A `mix_earlier` share of the items past stage 1
+// is drawn at an earlier stage of its problem against forgetting; outcomes count for the stage
+// drawn.
 //
 //   SplitResult split = split_problems(problems, {cfg.split, cfg.max_stages});
 //   auto src = make_cccs_source(cfg, problems, std::move(split), seed);

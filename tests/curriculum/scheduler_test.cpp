@@ -134,6 +134,34 @@ TEST(Scheduler, MixesTheConfiguredShareOfEarlierStages) {
   for (int st = 1; st <= 3; ++st) EXPECT_GT(earlier[st], 40) << "stage " << st;  // ~67 each
 }
 
+TEST(Scheduler, AFewProblemsPastStageOneAreNotAllPulledBack) {
+  // One problem of eight is past stage 1: a share of the whole batch would mix it back every
+  // time it is drawn, and it could never train at its own stage.
+  Fixture f = make(8, 3);
+  CurriculumConfig c = perf(0.5, 2, 2);
+  c.mix_earlier = 0.25;
+  auto s = source(c, f);
+  record(*s, 3, 1, "11");
+  ASSERT_EQ(stage_of(*s, 3), 2);
+  int drawn = 0, at_two = 0;
+  for (int64_t step = 1; step <= 400; ++step) {
+    for (const Item& it : s->next(step, 8)) {
+      if (it.problem != 3) continue;
+      ++drawn, at_two += it.stage == 2;
+    }
+  }
+  EXPECT_EQ(drawn, 400);
+  EXPECT_GT(at_two, 250);  // about 75%
+  EXPECT_LT(at_two, 350);
+  // Consecutive steps' mixing decisions are independent (seeds of nearby steps once were not).
+  auto t = source(c, f, 5);
+  record(*t, 3, 1, "11");
+  int pulled_back = 0;
+  for (int64_t step = 1; step <= 8; ++step)
+    for (const Item& it : t->next(step, 8)) pulled_back += it.problem == 3 && it.stage == 1;
+  EXPECT_LT(pulled_back, 6);
+}
+
 TEST(Scheduler, EarlierStageOutcomesAreRecordedForTheStageDrawn) {
   Fixture f = make(1, 3);
   auto s = source(perf(0.5, 2, 2), f);
