@@ -276,21 +276,47 @@ std::string curriculum_section(const RunData& run) {
   return out + "</div>";
 }
 
-std::string time_section(const RunData& run) {
-  Stacked t = stacked_of(run.ppo, "time");
-  std::string out = "<h2 id=\"time\">Time per phase</h2>";
-  if (t.x.empty()) return out + note("No phase timings in the PPO lines.");
-  PlotOptions o;
-  o.title = "Seconds per step by phase";
-  out += "<div class=\"plots\">" + stacked_bars_svg(t, o) + "</div>";
+// Splits the `time` categories into phases (stacked) and the rest: the whole step ("step",
+// "total") and refinements of a phase ("judge_busy" beside "judge"), which would count twice.
+Stacked phases_only(const Stacked& all, Stacked* rest) {
+  Stacked phases;
+  phases.x = all.x, rest->x = all.x;
+  for (size_t c = 0; c < all.categories.size(); ++c) {
+    const std::string& name = all.categories[c];
+    bool whole = name == "step" || name == "total";
+    size_t us = name.rfind('_');
+    bool refines = us != std::string::npos &&
+                   std::find(all.categories.begin(), all.categories.end(), name.substr(0, us)) != all.categories.end();
+    Stacked& to = whole || refines ? *rest : phases;
+    to.categories.push_back(name), to.values.push_back(all.values[c]);
+  }
+  return phases;
+}
+
+std::string time_rows(const Stacked& t, bool with_share) {
   double all = 0;
   std::vector<double> totals;
   for (const auto& v : t.values) totals.push_back(std::max(0.0, std::accumulate(v.begin(), v.end(), 0.0))), all += totals.back();
-  out += "<table class=\"time\"><tr><th class=\"l\">phase</th><th>total s</th><th>share</th><th>mean s/step</th></tr>";
+  std::string out;
   for (size_t c = 0; c < t.categories.size(); ++c)
     out += "<tr>" + cell(html_escape(t.categories[c]), true) + cell(fmt_num(totals[c], 4)) +
-           cell(fmt_pct(all > 0 ? totals[c] / all : 0)) + cell(fmt_num(totals[c] / t.x.size(), 3)) + "</tr>";
-  return out + "</table>";
+           cell(with_share ? fmt_pct(all > 0 ? totals[c] / all : 0) : "") + cell(fmt_num(totals[c] / t.x.size(), 3)) + "</tr>";
+  return out;
+}
+
+std::string time_section(const RunData& run) {
+  Stacked rest, t = phases_only(stacked_of(run.ppo, "time"), &rest);
+  std::string out = "<h2 id=\"time\">Time per phase</h2>";
+  if (t.x.empty() || t.categories.empty()) return out + note("No phase timings in the PPO lines.");
+  PlotOptions o;
+  o.title = "Seconds per step by phase";
+  out += "<div class=\"plots\">" + stacked_bars_svg(t, o) + "</div>";
+  out += "<table class=\"time\"><tr><th class=\"l\">phase</th><th>total s</th><th>share of phases</th><th>mean s/step</th></tr>" +
+         time_rows(t, true) + time_rows(rest, false) + "</table>";
+  if (!rest.categories.empty())
+    out += "<p class=\"sub\">Rows without a share are the whole step or parts of a phase; phases that overlap "
+           "(judging beside sampling) make the phases' sum exceed the step.</p>";
+  return out;
 }
 
 std::string sft_section(const RunData& run) {

@@ -27,6 +27,7 @@ std::string px(double v) {
 // Data range and the pixel box it maps to.
 struct Frame {
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  bool integer_x = false;  // x values are steps: no ticks between them
   double left = 58, right = 0, top = 34, bottom = 0;
   double sx(double x) const { return left + (x - x0) / (x1 - x0) * (right - left); }
   double sy(double y) const { return bottom - (y - y0) / (y1 - y0) * (bottom - top); }
@@ -45,8 +46,8 @@ Frame make_frame(const PlotOptions& o, double x0, double x1, double y0, double y
 }
 
 // Round steps (1, 2, 5 x 10^k) covering [lo, hi] with about `want` intervals.
-std::vector<double> ticks(double lo, double hi, int want = 5) {
-  double raw = (hi - lo) / want;
+std::vector<double> ticks(double lo, double hi, int want = 5, double min_step = 0) {
+  double raw = std::max((hi - lo) / want, min_step);
   double mag = std::pow(10, std::floor(std::log10(raw)));
   double step = mag * (raw / mag < 1.5 ? 1 : raw / mag < 3.5 ? 2 : raw / mag < 7.5 ? 5 : 10);
   std::vector<double> out;
@@ -78,7 +79,7 @@ std::string axes_svg(const Frame& f, const PlotOptions& o, bool x_ticks = true) 
          "\" text-anchor=\"end\" dy=\"0.32em\">" + tick_label(t, o.percent) + "</text>";
   }
   if (x_ticks)
-    for (double t : ticks(f.x0, f.x1, 6)) s += x_tick_svg(f, f.sx(t), fmt_num(t, 6));
+    for (double t : ticks(f.x0, f.x1, 6, f.integer_x ? 1 : 0)) s += x_tick_svg(f, f.sx(t), fmt_num(t, 6));
   s += "<text class=\"axis\" x=\"" + px((f.left + f.right) / 2) + "\" y=\"" + px(o.height - 4) +
        "\" text-anchor=\"middle\">" + html_escape(o.x_label) + "</text>";
   return s;
@@ -130,6 +131,9 @@ std::string line_plot_svg(const std::vector<Series>& series, const PlotOptions& 
   if (!std::isfinite(x0)) return "";
   if (o.percent) y0 = std::min(y0, 0.0), y1 = std::max(y1, std::min(1.0, y1 + 0.05));
   Frame f = make_frame(o, x0, x1, y0, y1);
+  f.integer_x = std::all_of(pts.begin(), pts.end(), [](const auto& p) {
+    return std::all_of(p.begin(), p.end(), [](const auto& xy) { return xy.first == std::floor(xy.first); });
+  });
   std::string s = svg_open(o) + axes_svg(f, o);
   std::vector<std::string> names;
   for (size_t i = 0; i < series.size(); ++i) {
@@ -153,6 +157,7 @@ std::string stacked_share_svg(const Stacked& st, const PlotOptions& o) {
   PlotOptions po = o;
   po.percent = true;
   Frame f = make_frame(po, st.x.front(), st.x.back(), 0, 1);
+  f.integer_x = std::all_of(st.x.begin(), st.x.end(), [](double x) { return x == std::floor(x); });
   std::vector<double> total(n, 0), below(n, 0);
   for (const auto& v : st.values)
     for (size_t i = 0; i < n; ++i) total[i] += std::max(0.0, v[i]);

@@ -50,7 +50,8 @@ TEST_F(ReportTest, DrawsEveryCurveWithOnePointPerLoggedStep) {
   EXPECT_EQ(count(html, "<polyline class=\"series\""), 23u);
   EXPECT_EQ(count(html, "<polygon class=\"band\""), 4u + 3u);  // verdict mix + stages
   EXPECT_EQ(count(html, "data-category=\"stage 3\""), 1u);
-  EXPECT_EQ(count(html, "<rect class=\"bar\""), 7u * 3u);     // steps x phases
+  EXPECT_EQ(count(html, "<rect class=\"bar\""), 7u * 3u);  // steps x phases: not the step, not judge_busy
+  EXPECT_EQ(count(html, "data-category=\"judge_busy\""), 0u);
   EXPECT_NE(html.find("<td class=\"l\">judge</td>"), std::string::npos);
   EXPECT_NE(html.find("eval.json"), std::string::npos);
   EXPECT_NE(html.find("33.3%"), std::string::npos);  // pass@1 of eval.json

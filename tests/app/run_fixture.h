@@ -25,7 +25,7 @@ inline Json fixture_ppo_line(int step) {
           {"approx_kl", 0.001 * s}, {"policy_loss", 0.1 / s}, {"value_loss", 1.0 / s},
           {"kept_fraction", 0.9 - 0.02 * s}, {"mixed_verdict_share", 0.5}, {"coverage_share", 0.6},
           {"tokens_per_s", 1000 + 10 * s},
-          {"time", {{"sample", 2.0}, {"judge", 3.0 + 0.1 * s}, {"update", 1.0}}},
+          {"time", {{"sample", 2.0}, {"judge", 3.0 + 0.1 * s}, {"update", 1.0}, {"judge_busy", 2.5}, {"step", 5.5}}},
           {"curriculum", {{"stage_hist", {{"1", 8 - step}, {"2", 4}, {"3", step}}},
                           {"pass_rate_by_stage", {{"1", 0.5}, {"2", 0.3}, {"3", 0.05 * s}}},
                           {"advances", step / 2}}}};
