@@ -4,8 +4,10 @@
 // Clang time per problem).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 
+#include "coverage/clang_parse.h"
 #include "curriculum/splitter.h"
 #include "tasks/problem_io.h"
 #include "util/files.h"
@@ -74,6 +76,41 @@ TEST(SplitterSuite, EveryStageOfHumanEvalXReassembles) {
   auto set = tasks::load_problems(kHumanEvalX);
   ASSERT_TRUE(set.ok()) << set.error();
   check_file("humaneval-x", set->problems, 1);
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// One thread, so the figures are per parse: the PCH against including <bits/stdc++.h>, and the
+// split cache against parsing.
+TEST(SplitterSuite, ParseCostWithPchAndCache) {
+  auto set = tasks::load_problems(std::string(STEPCODER_SOURCE_DIR) + "/examples/suite/train.jsonl");
+  ASSERT_TRUE(set.ok()) << set.error();
+  const auto some = sample(set->problems, 27);  // ~100 problems across families
+  auto dir = TempDir::create("split-cost");
+  ASSERT_TRUE(dir.ok());
+  SplitOptions so;
+  so.workers = 1, so.cache_dir = dir->path();
+  auto t0 = std::chrono::steady_clock::now();
+  SplitResult cold = split_problems(some, so);
+  const double cold_ms = ms_since(t0);
+  t0 = std::chrono::steady_clock::now();
+  SplitResult warm = split_problems(some, so);
+  const double warm_ms = ms_since(t0);
+  ASSERT_TRUE(warm.cached);
+  for (size_t i = 0; i < some.size(); ++i) ASSERT_EQ(warm.problems[i].points, cold.problems[i].points);
+  coverage::InstrumentOptions no_pch;
+  no_pch.use_pch = false;
+  const size_t n = 5;
+  t0 = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_TRUE(coverage::parse_program(some[i].canonical_program(), no_pch, [](auto&, const auto&) {}).ok());
+  const double no_pch_ms = ms_since(t0) / n;
+  std::printf("%zu suite problems, one thread: %.1f ms per problem parsed with the PCH, %.1f ms without it; "
+              "%.3f ms per problem read from the split cache\n",
+              some.size(), cold_ms / some.size(), no_pch_ms, warm_ms / some.size());
+  EXPECT_LT(warm_ms, cold_ms);
 }
 
 }  // namespace
