@@ -6,28 +6,14 @@
 #include <cstdio>
 #include <string>
 
+#include "tests/app/run_cli.h"
 #include "util/files.h"
 
 namespace stepcoder {
 namespace {
 
-struct Outcome {
-  int code = -1;  // exit status; 128 + signal when killed
-  std::string output;
-};
-
-Outcome run_cli(const std::string& args) {
-  std::string cmd = std::string(STEPCODER_BINARY_DIR) + "/stepcoder " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  Outcome o;
-  if (!p) return o;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
-  int st = ::pclose(p);
-  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  return o;
-}
+using testing::Outcome;
+using testing::run_cli;
 
 class CliTest : public ::testing::Test {
  protected:

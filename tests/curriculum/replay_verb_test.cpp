@@ -15,28 +15,14 @@
 #include "tasks/problem_io.h"
 #include "trainer/rewards.h"
 #include "trainer/run_episodes.h"
+#include "tests/app/run_cli.h"
 #include "util/files.h"
 
 namespace stepcoder::curriculum {
 namespace {
 
-struct Cli {
-  int code = -1;
-  std::string output;
-};
-
-Cli run_cli(const std::string& args) {
-  const std::string cmd = std::string(STEPCODER_BINARY_DIR) + "/stepcoder " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  Cli o;
-  if (!p) return o;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
-  const int st = ::pclose(p);
-  o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  return o;
-}
+using Cli = stepcoder::testing::Outcome;
+using stepcoder::testing::run_cli;
 
 tasks::Problem problem() {
   tasks::Problem p;
