@@ -34,6 +34,7 @@ void describe(PpoConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".minibatch_size", &c.minibatch_size, "completions per gradient step").range(1, 1e6);
   s.add(p + ".lr", &c.lr, "learning rate (AdamW)").range(0, 10);
   s.add(p + ".grad_clip", &c.grad_clip, "global gradient norm clip; 0 = off").range(0, 1e6);
+  s.add(p + ".max_kl", &c.max_kl, "early stop: no further epochs once an epoch's mean approx KL to the sampling policy exceeds this; 0 = off").range(0, 1e3);
   s.add(p + ".fgo", &c.fgo, "fine-grained optimization: drop tokens no test executed from the policy loss");
   describe(c.rewards, s, p + ".rewards");
 }

@@ -48,6 +48,7 @@ struct PpoConfig {
   int minibatch_size = 8;       // completions per gradient step
   double lr = 1e-5;
   double grad_clip = 1.0;       // global norm; 0 = off
+  double max_kl = 0.0;          // stop the epochs once an epoch's mean approx KL exceeds it; 0 = off
   bool fgo = true;              // mask tokens of statements no test executed
   RewardConfig rewards;
 };

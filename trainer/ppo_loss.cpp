@@ -111,6 +111,8 @@ Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Op
     const int64_t B = batch.size(), mb = std::max(1, c.minibatch_size);
     for (int epoch = 0; epoch < c.epochs; ++epoch) {
       auto order = torch::randperm(B, gen, torch::kInt64);  // (B)
+      double epoch_kl = 0;
+      int64_t epoch_steps = 0;
       for (int64_t start = 0; start < B; start += mb) {
         PpoBatch m = batch.select(order.narrow(0, start, std::min(mb, B - start)), device);
         auto scores = model::score_sequences(policy, m.ids, temperature);  // (b, L-1) each
@@ -120,7 +122,10 @@ Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Op
         const double norm = clip_and_norm(policy, c.grad_clip);
         opt.step();
         accumulate(s, l, norm);
+        epoch_kl += l.approx_kl, ++epoch_steps;
       }
+      s.epochs = epoch + 1;
+      if (c.max_kl > 0 && epoch_kl / std::max<int64_t>(1, epoch_steps) > c.max_kl) break;
     }
   } catch (const c10::Error& e) {
     return Error(std::string("ppo update: ") + e.what_without_backtrace());

@@ -55,10 +55,12 @@ struct PpoUpdateStats {
   int64_t steps = 0;  // optimizer steps
   double policy_loss = 0, value_loss = 0, entropy = 0;  // means over steps
   double clip_fraction = 0, approx_kl = 0, kept_fraction = 0, grad_norm = 0;
+  int epochs = 0;     // epochs run: fewer than cfg.epochs when max_kl stopped them
 };
 
 // cfg.epochs passes over the batch (advantages prepared) in shuffled minibatches of
-// cfg.minibatch_size rows. LibTorch errors come back as an Error.
+// cfg.minibatch_size rows; with cfg.max_kl > 0 no further pass starts once a pass's mean
+// approx KL exceeds it. LibTorch errors come back as an Error.
 Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Optimizer& opt,
                                     const PpoBatch& batch, const PpoConfig& c, double temperature,
                                     uint64_t seed);

@@ -79,7 +79,7 @@ Json ppo_line(int64_t step, double seconds, const Rollout& r, const PpoUpdateSta
           {"task_reward", task_reward}, {"pass_rate", s.pass_rate}, {"verdicts", verdict_counts(s)},
           {"kl", s.mean_kl}, {"kl_coef", kl_coef}, {"entropy", u.entropy}, {"clip_fraction", u.clip_fraction},
           {"approx_kl", u.approx_kl}, {"policy_loss", u.policy_loss}, {"value_loss", u.value_loss},
-          {"grad_norm", u.grad_norm}, {"kept_fraction", s.kept_fraction},
+          {"grad_norm", u.grad_norm}, {"epochs", u.epochs}, {"kept_fraction", s.kept_fraction},
           {"mixed_verdict_share", s.mixed_verdict_share}, {"coverage_share", s.coverage_share},
           {"completions", s.completions}, {"tokens", s.tokens},
           {"tokens_per_s", s.tokens / std::max(step_s, 1e-9)}, {"reward_terms", s.reward_terms},
@@ -175,6 +175,13 @@ Expected<TrainSummary> PpoTrainer::Impl::train() {
   Progress bar("train", std::max<int64_t>(0, c.steps - first_step), opts.progress);
   int64_t saved_at = step;
   try {
+    // The starting policy's held-out pass@1 is the baseline the later evaluations are read
+    // against (a resumed run already logged it).
+    if (c.eval_every > 0 && step == 0 && !opts.resume)
+      if (Status st = evaluate(); !st) return Error(st.error());
+    // steps: 0 evaluates the starting checkpoint as it is; last.pt is then that checkpoint.
+    if (c.steps == 0 && !opts.resume)
+      if (Status st = save(); !st) return Error(st.error());
     while (step < c.steps) {
       auto more = step_once(bar);
       if (!more) return Error(more.error());

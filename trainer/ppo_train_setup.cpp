@@ -9,6 +9,7 @@
 #include "tasks/problem_io.h"
 #include "trainer/ppo_train_impl.h"
 #include "trainer/sft.h"
+#include "trainer/sft_eval.h"
 #include "util/files.h"
 
 namespace stepcoder::trainer {
@@ -83,8 +84,8 @@ Status PpoTrainer::Impl::load_data() {
     auto held = load_split(cfg.sft, cfg.train.eval_split);
     if (!held) return Error("train.eval_split: " + held.error());
     eval_problems = std::move(*held);
-    if (cfg.train.eval_problems > 0 && static_cast<int>(eval_problems.size()) > cfg.train.eval_problems)
-      eval_problems.resize(cfg.train.eval_problems);
+    // Splits are ordered by family: a prefix would measure one family, an even spread all of them.
+    keep_evenly_spaced(eval_problems, cfg.train.eval_problems);
   }
   auto src = opts.replay_run_dir.empty()
                  ? curriculum::make_source(cfg.curriculum, train_problems, static_cast<uint64_t>(cfg.train.seed))

@@ -7,9 +7,9 @@ void describe(TrainConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".run_dir", &c.run_dir, "run directory: config, checkpoints, episodes.sqlite, metrics.jsonl");
   s.add(p + ".init", &c.init, "SFT checkpoint to start from (policy and KL reference)");
   s.add(p + ".run_sft_first", &c.run_sft_first, "run the sft stage of this config first and start from its best.pt");
-  s.add(p + ".steps", &c.steps, "PPO steps").range(1, 1e9);
+  s.add(p + ".steps", &c.steps, "PPO steps; 0 = none (the init checkpoint becomes last.pt: an SFT-only ablation arm)").range(0, 1e9);
   s.add(p + ".save_every", &c.save_every, "steps between checkpoints (also written at the end)").range(1, 1e9);
-  s.add(p + ".eval_every", &c.eval_every, "steps between held-out greedy pass@1; 0 = never").range(0, 1e9);
+  s.add(p + ".eval_every", &c.eval_every, "steps between held-out greedy pass@1 (also before the first step and at the end); 0 = never").range(0, 1e9);
   s.add(p + ".eval_problems", &c.eval_problems, "problems of eval_split judged for pass@1; 0 = all").range(0, 1e7);
   s.add(p + ".eval_split", &c.eval_split, "held-out split for pass@1").choices({"valid", "test"});
   s.add(p + ".seed", &c.seed, "seed of sampling, minibatch order and problem order").range(0, 9e18);

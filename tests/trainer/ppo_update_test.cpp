@@ -138,6 +138,24 @@ TEST(PpoUpdateTest, UpdatesRaiseTheProbabilityOfTheRewardedAnswer) {
   std::printf("p(answer) before %.4f after %.4f, %d passed samples\n", before, after, passed);
   EXPECT_GT(passed, 0);
   EXPECT_GT(after, 5 * before);  // measured: 0.0023 -> 0.044
+
+  // The KL bound stops the epochs: after one pass the policy has moved away from the one that
+  // sampled the batch, so a tiny bound leaves the other passes out; without it all run.
+  sc.seed = 999;
+  auto r = collect_rollout(ctx, problems, c, sc);
+  ASSERT_TRUE(r) << r.error();
+  prepare_advantages(r->batch, c);
+  c.epochs = 3, c.max_kl = 1e-12;
+  auto bounded = ppo_update(policy, opt, r->batch, c, scoring_temperature(sc), /*seed=*/1);
+  ASSERT_TRUE(bounded) << bounded.error();
+  EXPECT_EQ(bounded->epochs, 1);
+  EXPECT_EQ(bounded->steps, 4);
+  EXPECT_GT(bounded->approx_kl, 1e-12);
+  c.max_kl = 0;
+  auto unbounded = ppo_update(policy, opt, r->batch, c, scoring_temperature(sc), /*seed=*/2);
+  ASSERT_TRUE(unbounded) << unbounded.error();
+  EXPECT_EQ(unbounded->epochs, 3);
+  EXPECT_EQ(unbounded->steps, 12);
 }
 
 }  // namespace
