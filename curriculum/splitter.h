@@ -1,7 +1,8 @@
 // The CCCS splitter: where a canonical solution may be cut into a given prefix and a part the
 // model completes. Clang parses each program (prompt + canonical solution) once, the way the
 // judge compiles it (<bits/stdc++.h> first, through the coverage instrumenter's cached PCH);
-// split points are the line starts of statements inside the canonical solution.
+// split points are the lines of statements inside the canonical solution, each cut after the
+// line's indentation (newline + indentation is one token, so it stays with the prefix).
 //
 //   SplitOptions so;  so.kind = "control";  so.max_stages = 6;
 //   SplitResult r = split_problems(problems, so);      // one ProblemSplit per problem
@@ -40,7 +41,8 @@ std::string default_split_cache_dir();
 // How one problem is cut. Stage s of stages(): s < stages() gives the solution up to the s-th
 // split point counted from the end; stages() gives none of it (the whole program).
 struct ProblemSplit {
-  std::vector<size_t> points;  // ascending byte offsets into canonical_solution, each a line start > 0
+  std::vector<size_t> points;  // ascending byte offsets into canonical_solution: the first
+                               // byte after a line's indentation, never on the first line
   std::string error;           // why it stays whole: no canonical solution, or Clang's errors
   double parse_ms = 0;
 

@@ -17,7 +17,8 @@ namespace {
 
 const char* kHumanEvalX = "/work/shared/data/external/humaneval-x_cpp.jsonl.gz";
 
-// Every stage of every problem gives back the solution exactly, with a prefix that ends a line.
+// Every stage of every problem gives back the solution exactly, with a prefix that ends in a
+// newline and the next line's indentation.
 void expect_stages_reassemble(const std::vector<tasks::Problem>& ps, const SplitResult& r) {
   ASSERT_EQ(r.problems.size(), ps.size());
   for (size_t i = 0; i < ps.size(); ++i) {
@@ -28,7 +29,9 @@ void expect_stages_reassemble(const std::vector<tasks::Problem>& ps, const Split
       ASSERT_EQ(given + q.canonical_solution, ps[i].canonical_solution) << ps[i].task_id << " stage " << st;
       ASSERT_EQ(q.canonical_program(), ps[i].canonical_program());
       if (st < s.stages()) {
-        ASSERT_TRUE(!given.empty() && given.back() == '\n') << ps[i].task_id << " stage " << st;
+        const size_t last = given.find_last_not_of(" \t");
+        ASSERT_TRUE(last != std::string::npos && given[last] == '\n') << ps[i].task_id << " stage " << st;
+        ASSERT_NE(q.canonical_solution.front(), ' ') << ps[i].task_id << " stage " << st;
       } else {
         ASSERT_TRUE(given.empty()) << ps[i].task_id;
       }

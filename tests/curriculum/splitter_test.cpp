@@ -40,14 +40,24 @@ TEST(Splitter, IfForWhile) {
   EXPECT_EQ(stages(fn(kLoops), "line"), 7);       // every non-blank line after the first
 }
 
-TEST(Splitter, PointsAreLineStartsInsideTheSolution) {
+TEST(Splitter, PointsFollowTheIndentationOfLinesInsideTheSolution) {
+  // The prefix keeps a line's newline and indentation together, as the tokenizer does.
+  const std::string sol = kLoops;
+  for (const char* kind : {"control", "line"}) {
+    auto pts = find_split_points(fn(kLoops), kind);
+    ASSERT_TRUE(pts.ok()) << pts.error();
+    for (size_t pt : *pts) {
+      const size_t line = sol.rfind('\n', pt - 1) + 1;
+      EXPECT_EQ(sol.find_first_not_of(' ', line), pt) << kind << " " << pt;
+      EXPECT_GT(line, 0u) << kind;
+    }
+  }
   auto pts = find_split_points(fn(kLoops), "control");
   ASSERT_TRUE(pts.ok()) << pts.error();
-  const std::string sol = kLoops;
   ASSERT_EQ(pts->size(), 3u);
-  EXPECT_EQ(sol.substr((*pts)[0], 8), "    for ");
-  EXPECT_EQ(sol.substr((*pts)[1], 11), "        if ");
-  EXPECT_EQ(sol.substr((*pts)[2], 10), "    while ");
+  EXPECT_EQ(sol.substr((*pts)[0] - 5, 9), "\n    for ");
+  EXPECT_EQ(sol.substr((*pts)[1] - 9, 12), "\n        if ");
+  EXPECT_EQ(sol.substr((*pts)[2] - 5, 11), "\n    while ");
 }
 
 TEST(Splitter, NestedLoops) {
