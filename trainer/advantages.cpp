@@ -22,6 +22,27 @@ Gae compute_gae(const torch::Tensor& rewards, const torch::Tensor& values, const
   return Gae{adv, (adv + v) * m};
 }
 
+torch::Tensor group_advantages(const torch::Tensor& rewards, const torch::Tensor& valid, int64_t group) {
+  torch::NoGradGuard no_grad;
+  auto m = valid.to(torch::kFloat32);
+  auto r = rewards.to(torch::kFloat32) * m;                // (B, T)
+  auto to_go = r.flip({1}).cumsum(1).flip({1});            // (B, T) sum of rewards from t on
+  auto total = r.sum(1);                                   // (B)
+  auto baseline = total.view({-1, group}).mean(1, true).expand({-1, group}).reshape({-1});  // (B)
+  return (to_go - baseline.unsqueeze(1)) * m;
+}
+
+torch::Tensor scale_by_std(const torch::Tensor& x, const torch::Tensor& keep, double eps) {
+  torch::NoGradGuard no_grad;
+  auto k = keep.to(x.dtype());
+  const double n = k.sum().item<double>();
+  if (n < 2) return x * k;
+  auto kept = x * k;
+  auto mean = kept.sum() / n;
+  auto var = ((x - mean) * k).pow(2).sum() / (n - 1);
+  return kept / (var.sqrt() + eps);
+}
+
 torch::Tensor whiten(const torch::Tensor& x, const torch::Tensor& keep, double eps) {
   torch::NoGradGuard no_grad;
   auto k = keep.to(x.dtype());

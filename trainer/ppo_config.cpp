@@ -23,6 +23,9 @@ void describe(RewardConfig& c, ConfigSchema& s, const std::string& p) {
 void describe(PpoConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".prompts_per_step", &c.prompts_per_step, "problems sampled per PPO step").range(1, 1e6);
   s.add(p + ".samples_per_prompt", &c.samples_per_prompt, "completions sampled per problem (K)").range(1, 1e4);
+  s.add(p + ".advantage", &c.advantage,
+        "gae: GAE over the value head; group: reward-to-go minus the mean return of the prompt's K samples (no critic)")
+      .choices({"gae", "group"});
   s.add(p + ".gamma", &c.gamma, "discount of GAE").range(0, 1);
   s.add(p + ".lambda", &c.lambda, "lambda of GAE").range(0, 1);
   s.add(p + ".whiten_advantages", &c.whiten_advantages, "normalize advantages over the kept tokens");

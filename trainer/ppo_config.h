@@ -37,6 +37,7 @@ struct RewardConfig {
 struct PpoConfig {
   int prompts_per_step = 8;
   int samples_per_prompt = 4;   // K completions of each prompt
+  std::string advantage = "gae";  // "gae" (value baseline) or "group" (mean of the prompt's K samples)
   double gamma = 1.0;
   double lambda = 0.95;
   bool whiten_advantages = true;

@@ -24,8 +24,14 @@ PpoBatch PpoBatch::select(const torch::Tensor& index, torch::Device device) cons
 
 void prepare_advantages(PpoBatch& b, const PpoConfig& c) {
   Gae g = compute_gae(b.rewards, b.old_values, b.valid, c.gamma, c.lambda);
-  b.returns = g.returns;
-  b.advantages = c.whiten_advantages ? whiten(g.advantages, b.valid * b.fgo_mask) : g.advantages;
+  b.returns = g.returns;  // the value head learns in either mode
+  const auto keep = b.valid * b.fgo_mask;
+  if (c.advantage == "group") {
+    auto a = group_advantages(b.rewards, b.valid, c.samples_per_prompt);
+    b.advantages = c.whiten_advantages ? scale_by_std(a, keep) : a;
+  } else {
+    b.advantages = c.whiten_advantages ? whiten(g.advantages, keep) : g.advantages;
+  }
 }
 
 PpoLoss ppo_loss(const torch::Tensor& logprobs, const torch::Tensor& values, const torch::Tensor& entropy,

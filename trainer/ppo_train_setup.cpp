@@ -48,6 +48,9 @@ bool any_canonical(const std::vector<tasks::Problem>& ps) {
 }  // namespace
 
 Status PpoTrainer::Impl::setup() {
+  if (cfg.ppo.advantage == "group" && cfg.ppo.samples_per_prompt < 2)
+    return Error("ppo.advantage: group compares the samples of one prompt, so ppo.samples_per_prompt must be "
+                 "at least 2 (it is " + std::to_string(cfg.ppo.samples_per_prompt) + ")");
   const double gflops = model::init_torch_runtime(cfg.model.threads);
   if (gflops < model::kSlowBlasGflops)
     std::fprintf(stderr, "warning: matrix multiply runs at %.1f GFLOP/s (HINT: install libopenblas0-openmp)\n", gflops);

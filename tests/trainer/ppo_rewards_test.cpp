@@ -153,6 +153,29 @@ TEST(PpoAdvantagesTest, WhiteningUsesOnlyKeptTokens) {
   EXPECT_EQ(whiten(x, torch::zeros({4})).abs().sum().item<float>(), 0.0f);
 }
 
+TEST(PpoAdvantagesTest, GroupBaselineIsTheMeanReturnOfThePromptsSamples) {
+  // Two prompts x K=2, three positions; row 3 has a padded last position (its reward ignored).
+  // Prompt 0: one pass (+1), one fail (-1) -> +-1 on every token. Prompt 1: both end at 0.5,
+  // row 2 with a per-token penalty of -0.1 on its first token.
+  auto rewards = torch::tensor({0.0f, 0.0f, 1.0f,  0.0f, 0.0f, -1.0f,
+                                -0.1f, 0.0f, 0.5f,  0.0f, 0.5f, 7.0f}).view({4, 3});
+  auto valid = torch::tensor({1.0f, 1.0f, 1.0f,  1.0f, 1.0f, 1.0f,
+                              1.0f, 1.0f, 1.0f,  1.0f, 1.0f, 0.0f}).view({4, 3});
+  auto a = group_advantages(rewards, valid, /*group=*/2);
+  // Prompt 1's mean return: (0.4 + 0.5) / 2 = 0.45; reward-to-go of row 2: 0.4, 0.5, 0.5.
+  const float want[4][3] = {{1, 1, 1}, {-1, -1, -1}, {-0.05f, 0.05f, 0.05f}, {0.05f, 0.05f, 0}};
+  for (int b = 0; b < 4; ++b)
+    for (int t = 0; t < 3; ++t) EXPECT_NEAR(a[b][t].item<float>(), want[b][t], 1e-5) << b << "," << t;
+  // Scaling keeps zeros at zero and divides by the kept entries' std.
+  auto x = torch::tensor({0.0f, 2.0f, -2.0f, 50.0f});
+  auto keep = torch::tensor({1.0f, 1.0f, 1.0f, 0.0f});
+  auto sc = scale_by_std(x, keep);
+  EXPECT_EQ(sc[0].item<float>(), 0.0f);
+  EXPECT_NEAR(sc[1].item<float>(), 1.0, 1e-5);  // std of {0, 2, -2} is 2
+  EXPECT_NEAR(sc[2].item<float>(), -1.0, 1e-5);
+  EXPECT_EQ(sc[3].item<float>(), 0.0f);
+}
+
 TEST(PpoRolloutStatsTest, MixedVerdictShare) {
   using V = Verdict;
   EXPECT_DOUBLE_EQ(mixed_verdict_share({{V::Passed, V::Passed}, {V::Failed, V::Passed},
