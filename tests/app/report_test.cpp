@@ -112,6 +112,31 @@ TEST_F(ReportTest, MissingPiecesBecomeNotes) {
   EXPECT_NE(render_report(*bare).find("No metrics.jsonl"), std::string::npos);
 }
 
+TEST_F(ReportTest, SftCurvesComeFromTheSftRunThePpoRunStartedFrom) {
+  const std::string sft = dir_->file("sft"), ppo = dir_->file("ppo");
+  ASSERT_TRUE(make_dirs(sft) && make_dirs(ppo));
+  ASSERT_TRUE(write_file_atomic(sft + "/metrics.jsonl", "{\"kind\":\"train\",\"step\":5,\"loss\":2.5}\n"
+                                "{\"kind\":\"train\",\"step\":10,\"loss\":2.0}\n"
+                                "{\"kind\":\"eval\",\"step\":10,\"valid_pass1\":0.5}\n"));
+  ASSERT_TRUE(write_file_atomic(ppo + "/metrics.jsonl", to_jsonl({testing::fixture_ppo_line(1)})));
+  auto config = [&](const std::string& train) {
+    return write_file_atomic(ppo + "/config.yaml", "sft:\n  run_dir: " + sft + "\ntrain:\n" + train);
+  };
+  for (const std::string& train : std::vector<std::string>{"  run_sft_first: true\n", "  init: " + sft + "/checkpoints/best.pt\n"}) {
+    ASSERT_TRUE(config(train));
+    auto run = load_run(ppo);
+    ASSERT_TRUE(run) << run.error();
+    EXPECT_EQ(run->sft_train.size(), 2u) << train;
+    EXPECT_EQ(run->sft_eval.size(), 1u) << train;
+    EXPECT_EQ(count(render_report(*run), "data-series=\"train loss\" data-points=\"2\""), 1u) << train;
+  }
+  // A run from some other checkpoint is not this SFT run's continuation.
+  ASSERT_TRUE(config("  init: elsewhere.pt\n"));
+  auto other = load_run(ppo);
+  ASSERT_TRUE(other) << other.error();
+  EXPECT_TRUE(other->sft_train.empty());
+}
+
 TEST_F(ReportTest, ACorruptMetricsLineIsAnErrorNamingFileAndLine) {
   ASSERT_TRUE(write_file_atomic(dir_->file("metrics.jsonl"),
                                 "{\"kind\":\"ppo\",\"step\":1}\n{\"kind\":\"ppo\",\"step\":2}\n{\"kind\":\"ppo\",\"st\n"));
