@@ -133,7 +133,7 @@ STEPCODER_VERB(50, [](CLI::App& app) {
       ->check(CLI::IsMember({"auto", "humaneval-x", "mbxp", "jsonl", "project", "apps"}));
   cmd->add_option("-n", a->n, "samples per problem at temperatures > 0 (default: eval.n)");
   cmd->add_option("--temperatures", a->temperatures, "temperatures, e.g. --temperatures 0 0.8")->expected(1, 16);
-  cmd->add_option("--problems", a->problems, "evaluate only the first N problems (0 = all)");
+  cmd->add_option("--problems", a->problems, "evaluate N problems spread evenly over the split (0 = all)");
   cmd->add_option("--set", a->sets, "override a config key, e.g. eval.n=20");
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->callback([a] { eval_verb(*a); });
