@@ -88,7 +88,7 @@ TEST_F(ReplaySourceTest, ServesTheRecordedItemsStepByStepAndCycles) {
   EXPECT_EQ(s1[1].problem, 2);
   EXPECT_EQ(s1[2].stage, 1);
   // The stage's prompt carries the solution up to the 2nd split point from the end.
-  EXPECT_EQ(s1[0].task.canonical_solution, "    for (int v : a) s += v;\n    for (int v : a) s += v;\n    return s;\n}\n");
+  EXPECT_EQ(s1[0].task.canonical_solution, "for (int v : a) s += v;\n    for (int v : a) s += v;\n    return s;\n}\n");
   auto s2 = (*src)->next(2, 1);
   ASSERT_EQ(s2.size(), 1u);
   EXPECT_EQ(s2[0].stage, 3);

@@ -91,7 +91,7 @@ class ReplayVerbTest : public ::testing::Test {
     const tasks::Problem s1 = stage_problem(p, split, 1), s3 = stage_problem(p, split, 3);
     const std::vector<EpisodeRow> rows = {
         judged_row(**judge, s1, 1, 3, s1.canonical_solution, 0, rc),                             // passes
-        judged_row(**judge, s1, 1, 3, "        if (v > 1) s += v;\n    }\n    return s;\n}\n", 1, rc),  // fails
+        judged_row(**judge, s1, 1, 3, "if (v > 1) s += v;\n    }\n    return s;\n}\n", 1, rc),  // fails
         judged_row(**judge, s3, 3, 3, "    return a.size() +;\n}\n", 2, rc),                    // compile error
         judged_row(**judge, s3, 3, 3, "    if (a.size() > 100) return -1;\n    return a.empty() ? 0 : max(0, a[0]);\n}\n", 3, rc)};
     ASSERT_EQ(rows[0].verdict, "passed");

@@ -260,7 +260,9 @@ TEST(MakeSource, SplitsWithClangWhenEnabled) {
   EXPECT_NE(summary.find("1 split"), std::string::npos) << summary;
   auto items = (*src)->next(0, 1);
   EXPECT_EQ(items[0].stages, 3);
-  EXPECT_EQ(items[0].task.canonical_solution, "        if (v > 0) s += v;\n    }\n    return s;\n}\n");
+  // Stage 1 completes the last control statement; its indentation stays with the prompt.
+  EXPECT_EQ(items[0].task.canonical_solution, "if (v > 0) s += v;\n    }\n    return s;\n}\n");
+  EXPECT_EQ(items[0].task.prompt, p.prompt + "    int s = 0;\n    for (int v : a) {\n        ");
 }
 
 }  // namespace
