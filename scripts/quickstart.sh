@@ -28,6 +28,11 @@ echo "== report =="
 
 echo
 echo "== held-out greedy pass@1 during PPO ($RUN/metrics.jsonl) =="
-grep '"kind":"eval"' "$RUN/metrics.jsonl" |
-  sed -E 's/.*"pass1":([0-9.e-]+).*"problems":([0-9]+).*"split":"([a-z]+)".*"step":([0-9]+).*/step \4: pass@1 \1 on \2 \3 problems/'
+python3 - "$RUN/metrics.jsonl" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e.get("kind") == "eval" and "pass1" in e:
+        print(f"step {e['step']}: pass@1 {100 * e['pass1']:.1f}% on {e['problems']} {e['split']} problems")
+PY
 echo "open $RUN/report.html in a browser"

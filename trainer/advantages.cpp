@@ -48,11 +48,7 @@ torch::Tensor whiten(const torch::Tensor& x, const torch::Tensor& keep, double e
   auto k = keep.to(x.dtype());
   const double n = k.sum().item<double>();
   if (n < 1) return torch::zeros_like(x);
-  auto mean = (x * k).sum() / n;
-  auto centered = (x - mean) * k;
-  if (n < 2) return centered;
-  auto var = (centered * centered).sum() / (n - 1);
-  return centered / (var.sqrt() + eps);
+  return scale_by_std((x - (x * k).sum() / n) * k, keep, eps);
 }
 
 }  // namespace stepcoder::trainer
