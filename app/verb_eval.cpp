@@ -97,7 +97,8 @@ void eval_verb(const EvalArgs& a) {
   if (!a.temperatures.empty()) cfg.eval.temperatures = a.temperatures;
   auto problems = load_eval_problems(a, cfg);
   if (!problems) return fail(problems.error());
-  if (cfg.eval.problems > 0 && static_cast<int>(problems->size()) > cfg.eval.problems) problems->resize(cfg.eval.problems);
+  // Splits are ordered by family: the first N problems would be a few families, not the split.
+  trainer::keep_evenly_spaced(*problems, cfg.eval.problems);
   std::string path = a.checkpoint.empty() ? cfg.sft.run_dir + "/checkpoints/best.pt" : a.checkpoint;
   auto m = model::InferenceModel::load(path, cfg.model.device, cfg.model.threads);
   if (!m) return fail(m.error());

@@ -39,6 +39,18 @@ std::vector<tasks::Problem> synthetic_problems(int n, int offset) {
   return out;
 }
 
+TEST(EvalSubsetTest, KeepsProblemsSpreadOverTheWholeSplit) {
+  std::vector<tasks::Problem> ps(10);
+  for (int i = 0; i < 10; ++i) ps[static_cast<size_t>(i)].task_id = "t" + std::to_string(i);
+  std::vector<tasks::Problem> all = ps;
+  keep_evenly_spaced(all, 0);  // 0 = every problem
+  EXPECT_EQ(all.size(), 10u);
+  keep_evenly_spaced(ps, 4);
+  std::vector<std::string> ids;
+  for (const tasks::Problem& p : ps) ids.push_back(p.task_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"t0", "t2", "t5", "t7"}));
+}
+
 TEST(SftDataTest, LossCoversOnlyTheSolutionAndEos) {
   auto problems = synthetic_problems(3, 0);
   model::TokenizerTrainOptions o;
