@@ -30,6 +30,14 @@ void read_rewards(const YAML::Node& n, RewardParams* r) {
   get(n, "error_lines", &r->error_lines), get(n, "error_line_penalty", &r->error_line_penalty);
 }
 
+// sft.run_dir when the PPO run started from that SFT run, else "".
+std::string started_from(const YAML::Node& sft, const YAML::Node& train) {
+  std::string dir, init;
+  bool ran_first = false;
+  get(sft, "run_dir", &dir), get(train, "init", &init), get(train, "run_sft_first", &ran_first);
+  return !dir.empty() && (ran_first || init.rfind(dir + "/", 0) == 0) ? dir : "";
+}
+
 }  // namespace
 
 Expected<RecordedRun> read_recorded_run(const std::string& run_dir) {
@@ -43,6 +51,7 @@ Expected<RecordedRun> read_recorded_run(const std::string& run_dir) {
     get(cur, "advance", &c.advance);
     get(ppo, "samples_per_prompt", &run.samples_per_prompt), get(ppo, "fgo", &run.fgo);
     get(section(root, "sft"), "train_file", &run.train_file);
+    run.sft_run_dir = started_from(section(root, "sft"), section(root, "train"));
     read_rewards(section(ppo, "rewards"), &run.rewards);
   } catch (const YAML::BadFile&) {
     return Error(path + ": cannot read the run's config (is " + run_dir + " a run directory?)");

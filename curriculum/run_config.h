@@ -1,6 +1,7 @@
 // The few keys of a recorded run's RUN_DIR/config.yaml (the resolved config the trainer
 // writes) that replaying it needs: how its curriculum split problems, how many completions it
-// sampled per problem, where its training problems came from, and how it shaped rewards.
+// sampled per problem, where its training problems came from, how it shaped rewards, and (for
+// `stepcoder report`) which SFT run it started from.
 // Read with yaml-cpp, not the full schema, so replay does not depend on the trainer's sections.
 //
 //   auto run = read_recorded_run("runs/x");
@@ -22,6 +23,9 @@ struct RecordedRun {
   bool fgo = true;                                    // ppo.fgo: masks and line marks from coverage
   RewardParams rewards;                               // ppo.rewards.*
   std::string train_file = "examples/suite/train.jsonl";  // sft.train_file
+  // sft.run_dir when the run continues that SFT run (train.run_sft_first, or train.init one of
+  // its checkpoints); empty otherwise.
+  std::string sft_run_dir;
 };
 
 // Missing keys keep the defaults above (the trainer's); a missing or malformed file is an error.

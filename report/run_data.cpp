@@ -7,8 +7,7 @@
 #include <map>
 #include <set>
 
-#include <yaml-cpp/yaml.h>
-
+#include "curriculum/run_config.h"
 #include "util/files.h"
 
 namespace stepcoder::report {
@@ -99,22 +98,7 @@ void read_episodes(const std::string& path, const GalleryOptions& o, RunData* ru
   run->gallery = pick_gallery(*rows, o);
 }
 
-// The SFT run this PPO run started from: sft.run_dir of its config, when train.run_sft_first
-// ran it or train.init is one of its checkpoints. Its training and validation lines give the
-// page its SFT curves.
-std::string sft_dir_of(const std::string& config_yaml) {
-  try {
-    YAML::Node c = YAML::Load(config_yaml);
-    if (!c["sft"] || !c["sft"]["run_dir"] || !c["train"]) return "";
-    const std::string sft = c["sft"]["run_dir"].as<std::string>();
-    const bool ran_first = c["train"]["run_sft_first"] && c["train"]["run_sft_first"].as<bool>();
-    const std::string init = c["train"]["init"] ? c["train"]["init"].as<std::string>() : "";
-    return ran_first || (!sft.empty() && init.rfind(sft + "/", 0) == 0) ? sft : "";
-  } catch (const YAML::Exception&) {
-    return "";  // the page shows config.yaml as it is; curves just lack the SFT stage
-  }
-}
-
+// The training and validation lines of SFT_DIR/metrics.jsonl.
 void read_sft_metrics(const std::string& sft_dir, RunData* run) {
   const std::string path = sft_dir + "/metrics.jsonl";
   if (!file_exists(path)) return run->notes.push_back("SFT metrics " + path + " not found: no SFT curves.");
@@ -123,6 +107,13 @@ void read_sft_metrics(const std::string& sft_dir, RunData* run) {
   RunData sft;
   sort_metrics(rows->rows, &sft);
   run->sft_train = std::move(sft.sft_train), run->sft_eval = std::move(sft.sft_eval);
+}
+
+// The SFT curves of the SFT run this PPO run started from, which its config.yaml names.
+void read_sft_stage(const std::string& dir, RunData* run) {
+  auto rec = curriculum::read_recorded_run(dir);
+  if (!rec) return run->notes.push_back("SFT curves not shown: " + rec.error());
+  if (!rec->sft_run_dir.empty() && rec->sft_run_dir != dir) read_sft_metrics(rec->sft_run_dir, run);
 }
 
 }  // namespace
@@ -146,8 +137,7 @@ Expected<RunData> load_run(const std::string& dir, const GalleryOptions& gallery
   } else {
     run.notes.push_back("No metrics.jsonl in the run directory: no curves to plot.");
   }
-  if (run.sft_train.empty() && !run.config_yaml.empty())
-    if (std::string sft = sft_dir_of(run.config_yaml); !sft.empty() && sft != dir) read_sft_metrics(sft, &run);
+  if (run.sft_train.empty() && !run.config_yaml.empty()) read_sft_stage(dir, &run);
   for (const std::string& name : eval_file_names(dir))
     if (Status st = read_eval_file(dir, name, &run); !st) return Error(st.error());
   read_episodes(dir + "/episodes.sqlite", gallery, &run);
