@@ -179,7 +179,7 @@ std::string ppo_section(const RunData& run) {
       {"KL coefficient", {{"kl_coef", "kl_coef"}}, false, true},
       {"FGO kept fraction", {{"kept_fraction", "kept fraction"}, {"coverage_share", "with coverage"}}, true},
       {"Policy entropy", {{"entropy", "entropy"}}},
-      {"Losses", {{"policy_loss", "policy"}, {"value_loss", "value"}}},
+      {"Losses", {{"policy_loss", "policy"}, {"value_loss", "value"}, {"sft_loss", "supervised (ppo.sft_coef)"}}},
       {"Clip fraction", {{"clip_fraction", "clip fraction"}}, true},
       {"Throughput (tokens/s)", {{"tokens_per_s", "tokens/s"}}, false, true},
   });

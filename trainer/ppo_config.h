@@ -51,6 +51,10 @@ struct PpoConfig {
   double grad_clip = 1.0;       // global norm; 0 = off
   double max_kl = 0.0;          // stop the epochs once an epoch's mean approx KL exceeds it; 0 = off
   bool fgo = true;              // mask tokens of statements no test executed
+  // Supervised term (RLTF's L_sl, CodeRL's mixed objective): every minibatch's loss adds
+  // sft_coef x the cross-entropy of sft_batch reference solutions of training problems.
+  double sft_coef = 0.0;        // 0 = off
+  int sft_batch = 4;
   RewardConfig rewards;
 };
 

@@ -87,7 +87,8 @@ double clip_and_norm(model::Transformer& policy, double max_norm) {
   return std::sqrt(sq);
 }
 
-void accumulate(PpoUpdateStats& s, const PpoLoss& l, double grad_norm) {
+void accumulate(PpoUpdateStats& s, const PpoLoss& l, double grad_norm, double sft_loss) {
+  s.sft_loss += sft_loss;
   s.policy_loss += l.policy.item<double>();
   s.value_loss += l.value.item<double>();
   s.entropy += l.entropy.item<double>();
@@ -100,14 +101,14 @@ void average(PpoUpdateStats& s) {
   if (s.steps == 0) return;
   const double n = static_cast<double>(s.steps);
   s.policy_loss /= n, s.value_loss /= n, s.entropy /= n, s.clip_fraction /= n;
-  s.approx_kl /= n, s.kept_fraction /= n, s.grad_norm /= n;
+  s.approx_kl /= n, s.kept_fraction /= n, s.grad_norm /= n, s.sft_loss /= n;
 }
 
 }  // namespace
 
 Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Optimizer& opt,
                                     const PpoBatch& batch, const PpoConfig& c, double temperature,
-                                    uint64_t seed) {
+                                    uint64_t seed, const SftData* sft) {
   if (!batch.advantages.defined()) return Error("ppo update: advantages not prepared");
   PpoUpdateStats s;
   try {
@@ -123,11 +124,19 @@ Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Op
         PpoBatch m = batch.select(order.narrow(0, start, std::min(mb, B - start)), device);
         auto scores = model::score_sequences(policy, m.ids, temperature);  // (b, L-1) each
         PpoLoss l = ppo_loss(scores.logprobs, scores.values, scores.entropy, m, c);
+        torch::Tensor total = l.total;
+        double sft_loss = 0;
+        if (sft && c.sft_coef > 0 && sft->size() > 0) {
+          const uint64_t draw = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(epoch * B + start);
+          torch::Tensor ce = supervised_loss(policy, sft->random_batch(c.sft_batch, draw, device));
+          total = total + c.sft_coef * ce;
+          sft_loss = ce.item<double>();
+        }
         opt.zero_grad();
-        l.total.backward();
+        total.backward();
         const double norm = clip_and_norm(policy, c.grad_clip);
         opt.step();
-        accumulate(s, l, norm);
+        accumulate(s, l, norm, sft_loss);
         epoch_kl += l.approx_kl, ++epoch_steps;
       }
       s.epochs = epoch + 1;

@@ -12,6 +12,7 @@
 
 #include "model/transformer.h"
 #include "trainer/ppo_config.h"
+#include "trainer/sft_data.h"
 #include "util/expected.h"
 
 namespace stepcoder::trainer {
@@ -55,14 +56,17 @@ struct PpoUpdateStats {
   int64_t steps = 0;  // optimizer steps
   double policy_loss = 0, value_loss = 0, entropy = 0;  // means over steps
   double clip_fraction = 0, approx_kl = 0, kept_fraction = 0, grad_norm = 0;
+  double sft_loss = 0;  // mean supervised cross-entropy; 0 without the term
   int epochs = 0;     // epochs run: fewer than cfg.epochs when max_kl stopped them
 };
 
 // cfg.epochs passes over the batch (advantages prepared) in shuffled minibatches of
 // cfg.minibatch_size rows; with cfg.max_kl > 0 no further pass starts once a pass's mean
-// approx KL exceeds it. LibTorch errors come back as an Error.
+// approx KL exceeds it. With cfg.sft_coef > 0 and `sft` given, every minibatch's loss adds
+// sft_coef x the cross-entropy of cfg.sft_batch examples of `sft` drawn from `seed`.
+// LibTorch errors come back as an Error.
 Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Optimizer& opt,
                                     const PpoBatch& batch, const PpoConfig& c, double temperature,
-                                    uint64_t seed);
+                                    uint64_t seed, const SftData* sft = nullptr);
 
 }  // namespace stepcoder::trainer

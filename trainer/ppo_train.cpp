@@ -79,7 +79,7 @@ Json ppo_line(int64_t step, double seconds, const Rollout& r, const PpoUpdateSta
           {"task_reward", task_reward}, {"pass_rate", s.pass_rate}, {"verdicts", verdict_counts(s)},
           {"kl", s.mean_kl}, {"kl_coef", kl_coef}, {"entropy", u.entropy}, {"clip_fraction", u.clip_fraction},
           {"approx_kl", u.approx_kl}, {"policy_loss", u.policy_loss}, {"value_loss", u.value_loss},
-          {"grad_norm", u.grad_norm}, {"epochs", u.epochs}, {"kept_fraction", s.kept_fraction},
+          {"grad_norm", u.grad_norm}, {"epochs", u.epochs}, {"sft_loss", u.sft_loss}, {"kept_fraction", s.kept_fraction},
           {"mixed_verdict_share", s.mixed_verdict_share}, {"coverage_share", s.coverage_share},
           {"completions", s.completions}, {"tokens", s.tokens},
           {"tokens_per_s", s.tokens / std::max(step_s, 1e-9)}, {"reward_terms", s.reward_terms},
@@ -108,8 +108,10 @@ Expected<bool> PpoTrainer::Impl::step_once(Progress& bar) {
   if (!r) return Error("step " + std::to_string(s) + ": " + r.error());
   const auto t_update = Clock::now();
   prepare_advantages(r->batch, cfg.ppo);
+  auto sft = supervised_data();
+  if (!sft) return Error(sft.error());
   auto u = ppo_update(policy, *opt, r->batch, cfg.ppo, scoring_temperature(sc),
-                      step_seed(static_cast<uint64_t>(cfg.train.seed), s, 2));
+                      step_seed(static_cast<uint64_t>(cfg.train.seed), s, 2), *sft);
   if (!u) return Error("step " + std::to_string(s) + ": " + u.error());
   const double update_s = seconds_since(t_update), kl_coef = kl.coef();
   kl.update(r->stats.mean_kl, r->stats.completions);
@@ -129,6 +131,17 @@ Expected<bool> PpoTrainer::Impl::step_once(Progress& bar) {
                 r->stats.tokens / std::max(step_s, 1e-9));
   bar.update(s - first_step, status);
   return true;
+}
+
+Expected<const SftData*> PpoTrainer::Impl::supervised_data() {
+  if (cfg.ppo.sft_coef <= 0) return nullptr;
+  if (!sft_data) {
+    sft_data = std::make_unique<SftData>(SftData::build(train_problems, *tok, cfg.model.context, 0));
+    if (sft_data->size() == 0)
+      return Error("ppo.sft_coef: no problem of " + cfg.sft.train_file + " has a canonical_solution that fits " +
+                   "model.context (" + std::to_string(cfg.model.context) + " tokens) (HINT: set ppo.sft_coef: 0)");
+  }
+  return sft_data.get();
 }
 
 Status PpoTrainer::Impl::evaluate() {

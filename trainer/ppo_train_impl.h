@@ -18,6 +18,7 @@
 #include "trainer/ppo_train.h"
 #include "trainer/rewards.h"
 #include "trainer/run_metrics.h"
+#include "trainer/sft_data.h"
 #include "util/progress.h"
 
 namespace stepcoder::trainer {
@@ -38,6 +39,7 @@ struct PpoTrainer::Impl {
   // The loop (ppo_train.cpp).
   Expected<TrainSummary> train();
   Expected<bool> step_once(Progress& bar);  // false when the source has nothing more to give
+  Expected<const SftData*> supervised_data();  // ppo.sft_coef's examples; nullptr when off
   Status evaluate();
   Status save();
   Status log(Json line);
@@ -57,6 +59,7 @@ struct PpoTrainer::Impl {
   sandbox::Judge* judge = nullptr;
   std::unique_ptr<sandbox::JudgePool> eval_pool;
   std::vector<tasks::Problem> train_problems, eval_problems;
+  std::unique_ptr<SftData> sft_data;  // built on first use, after the tokenizer is known
   std::unique_ptr<curriculum::ProblemSource> source;
   std::unique_ptr<curriculum::EpisodeStore> store;
   MetricsLog metrics;

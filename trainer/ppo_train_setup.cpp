@@ -83,6 +83,9 @@ Status PpoTrainer::Impl::load_data() {
     return Error("sft.train_file: " + cfg.sft.train_file + ": no problem has a canonical_solution, which "
                  "curriculum.enabled needs to cut code-completion stages (HINT: add reference solutions or "
                  "set curriculum.enabled: false)");
+  if (cfg.ppo.sft_coef > 0 && !any_canonical(train_problems))
+    return Error("sft.train_file: " + cfg.sft.train_file + ": no problem has a canonical_solution, which "
+                 "ppo.sft_coef > 0 trains on (HINT: set ppo.sft_coef: 0)");
   if (cfg.train.eval_every > 0) {
     auto held = load_split(cfg.sft, cfg.train.eval_split);
     if (!held) return Error("train.eval_split: " + held.error());

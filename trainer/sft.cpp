@@ -86,19 +86,10 @@ double lr_at(int64_t step, const SftConfig& c) {
   return floor + 0.5 * (c.lr - floor) * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
 }
 
-torch::Tensor batch_loss(Transformer& m, const SftBatch& b) {
-  auto logits = m->forward(b.input).logits;  // (B, T, V)
-  auto nll = torch::nn::functional::cross_entropy(
-      logits.reshape({-1, logits.size(-1)}), b.target.reshape({-1}),
-      torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
-  auto mask = b.mask.reshape({-1});
-  return (nll * mask).sum() / mask.sum().clamp_min(1.0);
-}
-
 double train_step(Transformer& m, torch::optim::AdamW& opt, const SftBatch& b, const SftConfig& c, double lr) {
   for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
   opt.zero_grad();
-  auto loss = batch_loss(m, b);
+  auto loss = supervised_loss(m, b);
   loss.backward();
   if (c.grad_clip > 0) torch::nn::utils::clip_grad_norm_(m->parameters(), c.grad_clip);
   opt.step();
@@ -111,7 +102,7 @@ double validation_loss(Transformer& m, const SftData& valid, const SftConfig& c,
   double sum = 0;
   int n = 0;
   for (int i = 0; i < c.val_batches && static_cast<size_t>(i * c.batch_size) < valid.size(); ++i, ++n)
-    sum += batch_loss(m, valid.batch_at(static_cast<size_t>(i) * c.batch_size, c.batch_size, dev)).item<double>();
+    sum += supervised_loss(m, valid.batch_at(static_cast<size_t>(i) * c.batch_size, c.batch_size, dev)).item<double>();
   m->train();
   return n ? sum / n : 0.0;
 }

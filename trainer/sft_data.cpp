@@ -61,6 +61,23 @@ SftBatch SftData::batch_at(size_t start, int batch_size, const torch::Device& de
   return collate(rows, device);
 }
 
+SftBatch SftData::random_batch(int batch_size, uint64_t seed, const torch::Device& device) const {
+  std::vector<const SftExample*> rows;
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < batch_size && !examples_.empty(); ++i)
+    rows.push_back(&examples_[rng() % examples_.size()]);
+  return collate(rows, device);
+}
+
+torch::Tensor supervised_loss(model::Transformer& m, const SftBatch& b) {
+  auto logits = m->forward(b.input).logits;  // (B, T, V)
+  auto nll = torch::nn::functional::cross_entropy(
+      logits.reshape({-1, logits.size(-1)}), b.target.reshape({-1}),
+      torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+  auto mask = b.mask.reshape({-1});
+  return (nll * mask).sum() / mask.sum().clamp_min(1.0);
+}
+
 SftBatch SftData::collate(const std::vector<const SftExample*>& rows, const torch::Device& device) const {
   size_t T = 1;
   for (const SftExample* e : rows) T = std::max(T, e->ids.size() - 1);

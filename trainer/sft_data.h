@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/tokenizer.h"
+#include "model/transformer.h"
 #include "tasks/problem.h"
 
 namespace stepcoder::trainer {
@@ -37,6 +38,9 @@ class SftData {
   SftBatch next_batch(int batch_size, const torch::Device& device);
   // Batches in order, for validation loss (deterministic).
   SftBatch batch_at(size_t start, int batch_size, const torch::Device& device) const;
+  // batch_size examples drawn at random, a function of `seed` alone: a caller that derives the
+  // seed from its step resumes exactly without saving a cursor.
+  SftBatch random_batch(int batch_size, uint64_t seed, const torch::Device& device) const;
   size_t size() const { return examples_.size(); }
   int skipped_long = 0;
   int64_t epoch = 0;
@@ -52,5 +56,8 @@ class SftData {
   int pad_ = 0;
   uint64_t seed_ = 0;
 };
+
+// Mean cross-entropy of the batch's solution tokens (mask 1) under `m`, with gradients.
+torch::Tensor supervised_loss(model::Transformer& m, const SftBatch& b);
 
 }  // namespace stepcoder::trainer

@@ -41,7 +41,7 @@ std::string config_text(const TempDir& d) {
          "eval:\n  temperatures: [0.0, 1.0]\n  n: 2\n  k: [1, 2]\n  problems: 3\n"
          "sandbox:\n  cache_dir: " STEPCODER_BINARY_DIR "/test-cache\n  workers: 2\n"
          "ppo:\n  prompts_per_step: " + std::to_string(kPrompts) + "\n  samples_per_prompt: " +
-         std::to_string(kSamples) + "\n  minibatch_size: 2\n  epochs: 1\n  lr: 1.0e-3\n  fgo: true\n"
+         std::to_string(kSamples) + "\n  minibatch_size: 2\n  epochs: 1\n  lr: 1.0e-3\n  fgo: true\n  sft_coef: 1.0\n"
          "curriculum:\n  enabled: true\n  max_stages: 3\n  advance: fixed\n  fixed_every: 2\n"
          "train:\n  run_dir: " + d.file("run") + "\n  run_sft_first: true\n  steps: " + std::to_string(kSteps) +
          "\n  save_every: 2\n  eval_every: 2\n  eval_problems: 3\n  eval_split: test\n  seed: 5\n";
@@ -81,6 +81,7 @@ TEST(PipelineTest, SftThenPpoWithCurriculumAndFgoThenEvalAndReport) {
     EXPECT_EQ(ppo[i]["completions"], kPrompts * kSamples);
     const double kept = ppo[i]["kept_fraction"];
     EXPECT_TRUE(kept >= 0 && kept <= 1) << kept;
+    EXPECT_GT(ppo[i]["sft_loss"].get<double>(), 0.0);  // the supervised term ran
     for (auto& [stage, n] : ppo[i]["curriculum"]["stage_hist"].items())
       if (n.get<int>() > 0) stages_seen.insert(stage);
   }

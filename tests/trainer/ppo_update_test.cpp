@@ -1,11 +1,13 @@
-// PPO with a model: the FGO mask gives unexecuted tokens exactly zero gradient, and a few PPO
-// updates against a fake judge that passes one fixed answer raise that answer's probability.
+// PPO with a model: the FGO mask gives unexecuted tokens exactly zero gradient, a few PPO
+// updates against a fake judge that passes one fixed answer raise that answer's probability,
+// and the supervised term (ppo.sft_coef) lowers the reference solutions' cross-entropy.
 #include <gtest/gtest.h>
 
 #include "model/sampling.h"
 #include "tests/model/test_corpus.h"
 #include "trainer/ppo_loss.h"
 #include "trainer/rollout.h"
+#include "trainer/sft_data.h"
 
 namespace stepcoder::trainer {
 namespace {
@@ -73,15 +75,24 @@ double next_token_prob(model::Transformer& m, const std::vector<int>& prompt, in
   return torch::softmax(logits, -1)[token].item<double>();
 }
 
+Expected<model::Tokenizer> tiny_tokenizer() {
+  model::TokenizerTrainOptions o;
+  o.vocab_size = 600;
+  return model::Tokenizer::train(model::testing::synthetic_texts(30), o);
+}
+
+model::ModelConfig tiny_config(const model::Tokenizer& tok) {
+  model::ModelConfig mc;
+  mc.vocab_size = tok.vocab_size(), mc.dim = 32, mc.layers = 2, mc.heads = 2, mc.context = 64;
+  return mc;
+}
+
 TEST(PpoUpdateTest, UpdatesRaiseTheProbabilityOfTheRewardedAnswer) {
   torch::set_num_threads(1);
   torch::manual_seed(11);
-  model::TokenizerTrainOptions o;
-  o.vocab_size = 600;
-  auto tok = model::Tokenizer::train(model::testing::synthetic_texts(30), o);
+  auto tok = tiny_tokenizer();
   ASSERT_TRUE(tok) << tok.error();
-  model::ModelConfig mc;
-  mc.vocab_size = tok->vocab_size(), mc.dim = 32, mc.layers = 2, mc.heads = 2, mc.context = 64;
+  const model::ModelConfig mc = tiny_config(*tok);
   model::Transformer policy(mc);
   model::Transformer reference = model::clone_frozen(policy);
 
@@ -156,6 +167,76 @@ TEST(PpoUpdateTest, UpdatesRaiseTheProbabilityOfTheRewardedAnswer) {
   ASSERT_TRUE(unbounded) << unbounded.error();
   EXPECT_EQ(unbounded->epochs, 3);
   EXPECT_EQ(unbounded->steps, 12);
+}
+
+bool same_parameters(model::Transformer& a, model::Transformer& b) {
+  auto pa = a->parameters(), pb = b->parameters();
+  for (size_t i = 0; i < pa.size(); ++i)
+    if (!torch::equal(pa[i], pb[i])) return false;
+  return pa.size() == pb.size();
+}
+
+// One rollout's batch, three policies from the same start: without data, with data at
+// sft_coef 0 (bitwise the same updates) and at sft_coef 1 (reference cross-entropy lower).
+TEST(PpoUpdateTest, SupervisedTermLowersTheReferenceCrossEntropy) {
+  torch::set_num_threads(1);
+  auto tok = tiny_tokenizer();
+  ASSERT_TRUE(tok) << tok.error();
+  const model::ModelConfig mc = tiny_config(*tok);
+  std::vector<tasks::Problem> train;
+  for (const auto& [prompt, solution] : model::testing::synthetic_tasks(12)) {
+    tasks::Problem p;
+    p.task_id = "t/" + std::to_string(train.size()), p.prompt = prompt, p.canonical_solution = solution;
+    train.push_back(p);
+  }
+  const SftData data = SftData::build(train, *tok, mc.context, /*seed=*/1);
+  ASSERT_EQ(data.size(), train.size());
+  const SftBatch probe = data.batch_at(0, static_cast<int>(data.size()), torch::kCPU);
+  auto cross_entropy = [&](model::Transformer& m) {
+    torch::NoGradGuard no_grad;
+    return supervised_loss(m, probe).item<double>();
+  };
+  auto fresh = [&] {
+    torch::manual_seed(21);
+    return model::Transformer(mc);
+  };
+
+  model::Transformer sampler = fresh();
+  model::Transformer reference = model::clone_frozen(sampler);
+  OneAnswerJudge judge(train[0].program("}"));
+  PpoConfig c;
+  c.prompts_per_step = 4, c.samples_per_prompt = 4, c.fgo = false, c.epochs = 2, c.minibatch_size = 4;
+  c.lr = 3e-3, c.sft_batch = 4;
+  model::SamplingConfig sc;
+  sc.temperature = 1.0, sc.max_new_tokens = 8, sc.batch_size = 16, sc.seed = 5;
+  KlController kl(c.rewards);
+  RewardChain chain = make_reward_chain(c.rewards, &kl);
+  RolloutContext ctx{sampler, reference, *tok, judge, chain};
+  auto r = collect_rollout(ctx, std::vector<tasks::Problem>(train.begin(), train.begin() + 4), c, sc);
+  ASSERT_TRUE(r) << r.error();
+  prepare_advantages(r->batch, c);
+
+  auto update = [&](model::Transformer& m, double coef, const SftData* d) {
+    PpoConfig cc = c;
+    cc.sft_coef = coef;
+    torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(cc.lr));
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+      auto u = ppo_update(m, opt, r->batch, cc, 1.0, seed, d);
+      ASSERT_TRUE(u) << u.error();
+      if (coef > 0) EXPECT_GT(u->sft_loss, 0.0);
+      else EXPECT_EQ(u->sft_loss, 0.0);
+    }
+  };
+  model::Transformer plain = fresh(), off = fresh(), on = fresh();
+  const double before = cross_entropy(plain);
+  update(plain, 0.0, nullptr);
+  update(off, 0.0, &data);
+  update(on, 1.0, &data);
+  EXPECT_TRUE(same_parameters(plain, off));
+  const double ppo_only = cross_entropy(plain), with_sft = cross_entropy(on);
+  std::printf("reference cross-entropy: start %.3f, PPO %.3f, PPO + supervised %.3f\n", before, ppo_only, with_sft);
+  EXPECT_LT(with_sft, 0.8 * before);
+  EXPECT_LT(with_sft, 0.8 * ppo_only);
 }
 
 }  // namespace
