@@ -1,8 +1,10 @@
 // `stepcoder config`: the reference lists every key a resolved config has (both come from the
 // schemas `stepcoder train` loads), --dump applies the file and --set, bad input names the
-// file, and README.md carries the same reference between its markers.
+// file, README.md carries the same reference between its markers, and every shipped config
+// under configs/ loads.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -91,6 +93,18 @@ TEST(ConfigReadmeTest, ReadmeHoldsTheGeneratedReference) {
   ASSERT_EQ(ref.code, 0);
   EXPECT_EQ(trim(readme->substr(b + begin.size(), e - b - begin.size())), trim(ref.output))
       << "README.md's configuration reference is out of date: paste `stepcoder config --reference` between the markers";
+}
+
+// A shipped config with a misspelt or out-of-range key would fail only when a user runs it.
+TEST(ShippedConfigsTest, EveryConfigUnderConfigsLoads) {
+  int checked = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(STEPCODER_SOURCE_DIR "/configs")) {
+    if (e.path().extension() != ".yaml") continue;
+    Outcome dump = run_cli("config --dump " + e.path().string());
+    EXPECT_EQ(dump.code, 0) << e.path() << ": " << dump.output;
+    ++checked;
+  }
+  EXPECT_GE(checked, 7);  // quickstart.yaml and the six ablation arms
 }
 
 }  // namespace

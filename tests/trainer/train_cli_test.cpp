@@ -75,6 +75,7 @@ class TrainCliTest : public ::testing::Test {
         "sft:\n  train_file: " + dir_->file("train.jsonl") + "\n"
         "sandbox:\n  cache_dir: " STEPCODER_BINARY_DIR "/test-cache\n  workers: 2\n"
         "ppo:\n  prompts_per_step: 2\n  samples_per_prompt: 2\n  minibatch_size: 2\n  epochs: 1\n  lr: 0.001\n"
+        "  sft_coef: 0.5\n"  // the supervised term's draws must resume exactly too
         "train:\n  init: " + dir_->file("init.pt") + "\n  steps: 6\n  save_every: 2\n  seed: 3\n"));
   }
 
