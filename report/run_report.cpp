@@ -162,7 +162,12 @@ std::string summary_html(const RunData& run) {
     if (double p = number_at(e, "pass1"); std::isfinite(p) && p > best)
       best = p, best_step = number_at(e, "step"), best_split = e.value("split", "");
   if (best >= 0) row("best held-out pass@1", fmt_pct(best) + " (" + html_escape(best_split) + ", step " + fmt_num(best_step, 9) + ")");
-  if (!run.sft_train.empty()) row("SFT steps", fmt_num(number_at(run.sft_train.back(), "step"), 9));
+  // Train lines come every log_every steps; the last evaluation is at the step SFT stopped.
+  if (!run.sft_train.empty()) {
+    double sft_steps = number_at(run.sft_train.back(), "step");
+    if (!run.sft_eval.empty()) sft_steps = std::max(sft_steps, number_at(run.sft_eval.back(), "step"));
+    row("SFT steps", fmt_num(sft_steps, 9));
+  }
   if (run.episodes >= 0) row("episodes stored", std::to_string(run.episodes));
   std::string out = rows.empty() ? "" : "<table>" + rows + "</table>";
   for (const std::string& n : run.notes) out += note(n);

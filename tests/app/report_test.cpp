@@ -117,7 +117,7 @@ TEST_F(ReportTest, SftCurvesComeFromTheSftRunThePpoRunStartedFrom) {
   ASSERT_TRUE(make_dirs(sft) && make_dirs(ppo));
   ASSERT_TRUE(write_file_atomic(sft + "/metrics.jsonl", "{\"kind\":\"train\",\"step\":5,\"loss\":2.5}\n"
                                 "{\"kind\":\"train\",\"step\":10,\"loss\":2.0}\n"
-                                "{\"kind\":\"eval\",\"step\":10,\"valid_pass1\":0.5}\n"));
+                                "{\"kind\":\"eval\",\"step\":12,\"valid_pass1\":0.5}\n"));  // stopped by time
   ASSERT_TRUE(write_file_atomic(ppo + "/metrics.jsonl", to_jsonl({testing::fixture_ppo_line(1)})));
   auto config = [&](const std::string& train) {
     return write_file_atomic(ppo + "/config.yaml", "sft:\n  run_dir: " + sft + "\ntrain:\n" + train);
@@ -128,7 +128,9 @@ TEST_F(ReportTest, SftCurvesComeFromTheSftRunThePpoRunStartedFrom) {
     ASSERT_TRUE(run) << run.error();
     EXPECT_EQ(run->sft_train.size(), 2u) << train;
     EXPECT_EQ(run->sft_eval.size(), 1u) << train;
-    EXPECT_EQ(count(render_report(*run), "data-series=\"train loss\" data-points=\"2\""), 1u) << train;
+    const std::string html = render_report(*run);
+    EXPECT_EQ(count(html, "data-series=\"train loss\" data-points=\"2\""), 1u) << train;
+    EXPECT_NE(html.find("SFT steps</th><td class=\"l\">12<"), std::string::npos) << train;
   }
   // A run from some other checkpoint is not this SFT run's continuation.
   ASSERT_TRUE(config("  init: elsewhere.pt\n"));
