@@ -79,13 +79,11 @@ Status PpoTrainer::Impl::load_data() {
   if (!train) return Error("sft.train_file: " + train.error());
   train_problems = std::move(train->problems);
   if (train_problems.empty()) return Error("sft.train_file: " + cfg.sft.train_file + " holds no problems");
-  if (cfg.curriculum.enabled && !any_canonical(train_problems))
-    return Error("sft.train_file: " + cfg.sft.train_file + ": no problem has a canonical_solution, which "
-                 "curriculum.enabled needs to cut code-completion stages (HINT: add reference solutions or "
-                 "set curriculum.enabled: false)");
-  if (cfg.ppo.sft_coef > 0 && !any_canonical(train_problems))
-    return Error("sft.train_file: " + cfg.sft.train_file + ": no problem has a canonical_solution, which "
-                 "ppo.sft_coef > 0 trains on (HINT: set ppo.sft_coef: 0)");
+  // The curriculum cuts its stages from reference solutions and the supervised term trains on them.
+  const char* needs = cfg.curriculum.enabled ? "curriculum.enabled" : cfg.ppo.sft_coef > 0 ? "ppo.sft_coef > 0" : nullptr;
+  if (needs && !any_canonical(train_problems))
+    return Error("sft.train_file: " + cfg.sft.train_file + ": no problem has a canonical_solution, which " + needs +
+                 " needs (HINT: add reference solutions, or set curriculum.enabled: false and ppo.sft_coef: 0)");
   if (cfg.train.eval_every > 0) {
     auto held = load_split(cfg.sft, cfg.train.eval_split);
     if (!held) return Error("train.eval_split: " + held.error());

@@ -167,6 +167,8 @@ TEST_F(TrainCliTest, BadInputExitsWithTwoBeforeTraining) {
       {{"--set", "model.dim=64"}, "shape"},
       {{"--set", "curriculum.enabled=true", "--set", "sft.train_file=" + dir_->file("nosolutions.jsonl")},
        "canonical_solution"},
+      {{"--set", "curriculum.enabled=false", "--set", "sft.train_file=" + dir_->file("nosolutions.jsonl")},
+       "ppo.sft_coef > 0 needs"},  // the fixture's supervised term trains on reference solutions
       {{"--set", "sandbox.compiler=/nonexistent/g++"}, "sandbox"},
       {{"--set", "train.run_dir=" + dir_->file("fresh"), "--resume"}, "last.pt does not exist"},
   };
