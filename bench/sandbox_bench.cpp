@@ -1,6 +1,7 @@
 // Sandbox benchmark. Prints ratios measured in one run (the machine is shared and noisy, so
 // only same-run ratios mean anything):
-//  1. sandboxed run of a trivial precompiled binary vs plain fork+exec+wait of it (goal <= 1.3x);
+//  1. sandboxed run of a trivial precompiled binary (in a box, as the judge runs programs) vs
+//     plain fork+exec+wait of it (goal <= 1.3x);
 //  2. judging throughput (programs/s) of fresh programs without and with the precompiled
 //     header, and of repeated programs with the compile cache, vs plain `g++ -O0` + run per
 //     program (goal: at least 3x faster).
@@ -16,9 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/box.h"
 #include "sandbox/judge.h"
-#include "sandbox/policy.h"
-#include "sandbox/process.h"
 #include "util/files.h"
 
 using namespace stepcoder;
@@ -53,20 +53,23 @@ double plain_run(const std::string& binary) {
   return ms_since(t);
 }
 
-double sandboxed_run(const std::string& binary, const Policy& policy, const std::string& dir) {
+// A judged program's run as the judge makes it: in a box (its own uid and namespaces, an empty
+// root), under the seccomp policy and the limits.
+double sandboxed_run(const std::string& binary, Box& box) {
   SpawnSpec s;
+  s.who = box::Who::Program;
   s.exec_path = binary;
   s.argv = {"program"};
-  s.workdir = dir;
-  s.policy = &policy;
+  s.seccomp = true;
   s.cpu_ms = 1000;
   s.wall_ms = 2000;
   s.memory_bytes = int64_t{256} << 20;
   s.stack_bytes = int64_t{64} << 20;
+  s.nofile = 16;
   auto t = Clock::now();
-  auto r = spawn_and_wait(s);
+  auto r = box.run({s});
   double ms = ms_since(t);
-  if (!r || r->exit_code != 0) die("sandboxed run failed");
+  if (!r || (*r)[0].exit_code != 0) die("sandboxed run failed" + (r ? "" : ": " + r.error()));
   return ms;
 }
 
@@ -75,13 +78,18 @@ void bench_spawn(const TempDir& dir, int runs) {
   (void)write_file_atomic(src, "int main() { return 0; }\n");
   std::string cmd = "g++ -O0 -static -o " + bin + " " + src;
   if (std::system(cmd.c_str()) != 0) die("cannot build the trivial binary");
-  auto policy = Policy::compile();
-  if (!policy) die(policy.error());
+  auto exe = find_helper("stepcoder-box");
+  if (!exe) die(exe.error());
+  BoxOptions o;
+  o.executable = *exe;
+  o.dir = dir.file("slot");
+  auto box = Box::start(o);
+  if (!box) die(box.error());
   ::chmod(dir.path().c_str(), 0711);
   std::vector<double> plain, boxed;
   for (int i = 0; i < runs; ++i) {  // interleaved, so load changes hit both alike
     plain.push_back(plain_run(bin));
-    boxed.push_back(sandboxed_run(bin, *policy, dir.path()));
+    boxed.push_back(sandboxed_run(bin, **box));
   }
   double p = median(plain), b = median(boxed);
   std::printf("spawn: plain fork+exec+wait %.3f ms, sandboxed %.3f ms (median of %d): ratio %.2fx (goal <= 1.3x)\n",

@@ -68,6 +68,7 @@ std::unique_ptr<ProblemSource> make_uniform_source(std::vector<tasks::Problem> p
 
 tasks::Problem with_prefix(const tasks::Problem& p, size_t prefix_bytes) {
   tasks::Problem q = p;
+  q.tests = p.judged_tests();  // the entry point as the original prompt declares it
   prefix_bytes = std::min(prefix_bytes, p.canonical_solution.size());
   q.prompt += p.canonical_solution.substr(0, prefix_bytes);
   q.canonical_solution = p.canonical_solution.substr(prefix_bytes);

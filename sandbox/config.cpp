@@ -23,6 +23,11 @@ void describe(SandboxConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".cache_max_mb", &c.cache_max_mb, "compile cache size before eviction (MiB)")
       .range(16, 1 << 20);
   s.add(p + ".workers", &c.workers, "judging threads; 0 = one per core").range(0, 256);
+  s.add(p + ".uid_base", &c.uid_base,
+        "as root: the first uid of the sandbox; each judge claims a block of 192 above it (lock "
+        "files in /run/stepcoder) and runs slot k's compiler, program and test process as the "
+        "block's 3k-th, +1, +2; no user of the machine may own these uids")
+      .range(1000, 2000000000);
   s.add(p + ".run.cpu_ms", &c.run.cpu_ms, "CPU time per test run (ms)").range(10, 600000);
   s.add(p + ".run.wall_ms", &c.run.wall_ms, "wall-clock time per test run (ms)").range(10, 600000);
   s.add(p + ".run.memory_mb", &c.run.memory_mb, "address space per run (MiB)").range(16, 65536);

@@ -40,6 +40,8 @@ struct SandboxConfig {
   std::string cache_dir;         // "" = $XDG_CACHE_HOME/stepcoder or ~/.cache/stepcoder
   int cache_max_mb = 2048;       // compile cache size before old entries are evicted
   int workers = 0;               // judging threads; 0 = number of cores
+  int uid_base = 62000;          // as root: uids from here on, a block of 3 per slot for each
+                                 // judge (no user of the machine may own these; slots.h)
   RunLimits run;
   CompileLimits compile;
 };

@@ -1,139 +1,190 @@
-// Assert-style harness and output comparison: see harness.h.
+// Check rewriting, report records and the in-process fallback harness: see harness.h.
 #include "sandbox/harness.h"
 
+#include <cstdint>
 #include <regex>
-#include <vector>
 
 #include "sandbox/compiler.h"
-#include "sandbox/judge.h"
+#include "sandbox/spawn.h"
 
 namespace stepcoder::sandbox {
 
 namespace {
 
-// Placed after the program. Names are reserved identifiers (double underscore), which a
-// conforming program may not define. Reports go through raw system calls so a program that
-// defines write() or exit() of its own cannot intercept them. Protocol on kReportFd:
-// "P\n" per passed check, "F<line> <text>\n" per failed one, "X<what>\n" for an escaping
-// exception, "R<rc>\n" for test main's return value, then the nonce.
-constexpr const char* kHarnessHead = R"HARNESS(
-#line 1 "harness"
-#include <cstring>
-#include <exception>
-#include <type_traits>
-namespace __stepcoder_h {
-inline long __sys3(long n, long a, long b, long c) {
+// Names are reserved identifiers (double underscore), which a conforming program may not
+// define. Records are written with raw system calls and lengths counted by hand: a program that
+// defines write(), strlen() or memcpy() of its own reaches nothing here.
+constexpr const char* kReportRuntime = R"HARNESS(
+namespace __sc_rep {
+inline long sys3(long n, long a, long b, long c) {
+#if defined(__x86_64__)
   long r;
   __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
   return r;
+#else
+#error "the assert harness reports through x86-64 system calls"
+#endif
 }
-inline void __put(const char* s) { __sys3(1, 3, (long)s, (long)std::strlen(s)); }
-inline void __check(bool ok, int line, const char* text) {
-  if (ok) { __put("P\n"); return; }
-  char buf[320];
-  int n = 0;
-  buf[n++] = 'F';
-  char digits[16]; int d = 0;
-  for (unsigned v = line > 0 ? line : 0; d == 0 || v; v /= 10) digits[d++] = char('0' + v % 10);
-  while (d) buf[n++] = digits[--d];
-  buf[n++] = ' ';
-  for (const char* p = text; *p && n < 316; ++p) buf[n++] = (*p == '\n' ? ' ' : *p);
-  buf[n++] = '\n'; buf[n] = 0;
-  __put(buf);
+inline unsigned long len(const char* s) { unsigned long n = 0; while (s[n]) ++n; return n; }
+inline void out(const char* p, unsigned long n) {
+  while (n > 0) {
+    long k = sys3(1, 3, (long)p, (long)n);
+    if (k == -4) continue;  // EINTR
+    if (k <= 0) return;
+    p += k; n -= (unsigned long)k;
+  }
 }
-template <class F> int __invoke(F* f, int argc, char** argv) {
-  if constexpr (std::is_invocable_v<F*, int, char**>) return f(argc, argv);
-  else return f();
+inline void record(char type, const char* p, unsigned long n) {
+  char head[5] = {type, (char)(n & 255), (char)((n >> 8) & 255), (char)((n >> 16) & 255), (char)((n >> 24) & 255)};
+  out(head, 5);
+  out(p, n);
 }
-}  // namespace __stepcoder_h
+inline void check(bool ok, unsigned site, int line, const char* text) {
+  char buf[400];
+  unsigned long n = 0;
+  for (int i = 0; i < 4; ++i) buf[n++] = (char)((site >> (8 * i)) & 255);
+  if (!ok) {
+    char digits[16]; int d = 0;
+    for (unsigned v = line > 0 ? (unsigned)line : 0u; d == 0 || v; v /= 10) digits[d++] = (char)('0' + v % 10);
+    while (d) buf[n++] = digits[--d];
+    buf[n++] = ' ';
+    for (const char* p = text; *p && n < sizeof buf; ++p) buf[n++] = *p;
+  }
+  record(ok ? 'P' : 'F', buf, n);
+}
+inline int invoke(int (*f)(), int, char**) { return f(); }
+inline int invoke(int (*f)(int, char**), int argc, char** argv) { return f(argc, argv); }
+}  // namespace __sc_rep
+)HARNESS";
+
+constexpr const char* kPrologue = R"HARNESS(
 #undef assert
 #undef __stepcoder_check
 #undef __stepcoder_fail
-#define __stepcoder_check(...) ::__stepcoder_h::__check(static_cast<bool>(__VA_ARGS__), __LINE__, #__VA_ARGS__)
-#define __stepcoder_fail(...) ::__stepcoder_h::__check(false, __LINE__, "test case failed")
+#define __stepcoder_check(site, ...) ::__sc_rep::check(static_cast<bool>(__VA_ARGS__), site, __LINE__, #__VA_ARGS__)
+#define __stepcoder_fail(site, ...) ::__sc_rep::check(false, site, __LINE__, "test case failed")
 #undef main
 #define main __stepcoder_test_main
 )HARNESS";
 
-constexpr const char* kHarnessTail = R"HARNESS(
+// The test code's main() is an ordinary function here, so one that falls off its end
+// (HumanEval-X's do) returns an indeterminate value: it is not judged.
+constexpr const char* kEpilogueHead = R"HARNESS(
 #line 1 "harness"
 #undef main
 int main(int argc, char** argv) {
-  int rc = 0;
   try {
-    rc = ::__stepcoder_h::__invoke(&__stepcoder_test_main, argc, argv);
+    ::__sc_rep::invoke(&__stepcoder_test_main, argc, argv);
   } catch (const std::exception& e) {
-    ::__stepcoder_h::__put("X");
-    ::__stepcoder_h::__put(e.what());
-    ::__stepcoder_h::__put("\n");
+    ::__sc_rep::record('X', e.what(), ::__sc_rep::len(e.what()));
     return 1;
   } catch (...) {
-    ::__stepcoder_h::__put("X(non-standard exception)\n");
+    ::__sc_rep::record('X', "(non-standard exception)", 24);
     return 1;
   }
-  char buf[32] = "R";
-  int n = 1;
-  unsigned v = rc < 0 ? 1000u : unsigned(rc);
-  char digits[16]; int d = 0;
-  for (; d == 0 || v; v /= 10) digits[d++] = char('0' + v % 10);
-  while (d) buf[n++] = digits[--d];
-  buf[n++] = '\n'; buf[n] = 0;
-  ::__stepcoder_h::__put(buf);
-  if (argc > 1) { ::__stepcoder_h::__put(argv[1]); ::__stepcoder_h::__put("\n"); }
-  return 0;
-}
 )HARNESS";
+
+// In process: the secret is read only now, after the test code returned.
+constexpr const char* kSecretCompletion = R"HARNESS(
+  char secret[64];
+  long n = ::__sc_rep::sys3(0, 7, (long)secret, (long)sizeof secret);
+  ::__sc_rep::record('D', secret, n > 0 ? (unsigned long)n : 0ul);
+)HARNESS";
+
+uint32_t read_u32(const std::string& b, size_t at) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(b[at + i])) << (8 * i);
+  return v;
+}
+
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
 
 }  // namespace
 
-AssembledTests assemble_assert_tests(const std::string& program, const std::string& test_code) {
-  // Checks become counted calls. `assert` as a whole word followed by '(' (not assert.h);
-  // MBXP reports a failed case by throwing runtime_error.
+CheckedCode rewrite_checks(const std::string& test_code) {
+  // `assert` as a whole word followed by '(' (not assert.h); MBXP reports a failed case by
+  // throwing runtime_error. Sites are numbered asserts first, then throws.
   static const std::regex assert_re(R"(\bassert\s*\()");
   static const std::regex throw_re(R"(\bthrow\s+(std::)?runtime_error\s*\()");
-  AssembledTests out;
-  std::string code = test_code;
-  auto count = [](const std::string& s, const std::regex& re) {
-    return static_cast<int>(std::distance(std::sregex_iterator(s.begin(), s.end(), re),
-                                          std::sregex_iterator()));
+  CheckedCode out;
+  auto number = [&](const std::string& in, const std::regex& re, const char* call) {
+    std::string res;
+    auto last = in.begin();
+    for (std::sregex_iterator it(in.begin(), in.end(), re), end; it != end; ++it) {
+      res.append(last, in.begin() + it->position(0));
+      res += std::string(call) + "(" + std::to_string(out.static_checks++) + ", ";
+      last = in.begin() + it->position(0) + it->length(0);
+    }
+    res.append(last, in.end());
+    return res;
   };
-  out.static_checks = count(code, assert_re);
-  code = std::regex_replace(code, assert_re, "__stepcoder_check(");
-  int throws = count(code, throw_re);
-  code = std::regex_replace(code, throw_re, "__stepcoder_fail(");
-  // An MBXP case is one check: its success is the absence of the failure call.
-  out.static_checks += throws;
-  out.source = program;
-  if (!out.source.empty() && out.source.back() != '\n') out.source += '\n';
-  out.source += kHarnessHead;
-  out.source += std::string("#line 1 \"") + kTestsFile + "\"\n";
-  out.source += code;
-  out.source += kHarnessTail;
+  out.code = number(test_code, assert_re, "__stepcoder_check");
+  out.assert_sites = out.static_checks;
+  out.code = number(out.code, throw_re, "__stepcoder_fail");
   return out;
 }
 
-HarnessReport parse_report(const std::string& bytes, const std::string& nonce) {
+const char* report_runtime_source() { return kReportRuntime; }
+
+std::string tests_prologue() { return kPrologue; }
+
+std::string tests_epilogue(const std::string& completion) {
+  return std::string(kEpilogueHead) + completion + "  return 0;\n}\n";
+}
+
+AssembledTests assemble_assert_tests(const std::string& program, const std::string& test_code) {
+  AssembledTests out;
+  out.checks = rewrite_checks(test_code);
+  out.source = program;
+  if (!out.source.empty() && out.source.back() != '\n') out.source += '\n';
+  out.source += std::string("#line 1 \"") + kHarnessFile + "\"\n";
+  out.source += kReportRuntime;
+  out.source += kPrologue;
+  out.source += std::string("#line 1 \"") + kTestsFile + "\"\n";
+  out.source += out.checks.code;
+  out.source += tests_epilogue(kSecretCompletion);
+  return out;
+}
+
+HarnessReport parse_report(const std::string& bytes, const std::string& secret, int sites) {
   HarnessReport r;
+  r.sites.assign(static_cast<size_t>(std::max(sites, 0)), false);
+  auto malformed = [&r] {
+    r.malformed = true;
+    return r;
+  };
   size_t pos = 0;
-  while (pos < bytes.size()) {
-    size_t nl = bytes.find('\n', pos);
-    if (nl == std::string::npos) break;  // a torn last line is ignored
-    std::string line = bytes.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (line.empty()) continue;
-    switch (line[0]) {
-      case 'P': ++r.passed; break;
-      case 'F':
+  while (pos + 5 <= bytes.size()) {
+    char type = bytes[pos];
+    if (std::string("PFXED").find(type) == std::string::npos) return malformed();
+    uint32_t len = read_u32(bytes, pos + 1);
+    if (len > bytes.size() - pos - 5) break;  // torn by a kill: the rest never arrived
+    std::string payload = bytes.substr(pos + 5, len);
+    pos += 5 + len;
+    if (r.completed) return malformed();  // nothing follows the completion record
+    if (type == 'P' || type == 'F') {
+      if (payload.size() < 4 || (type == 'P' && payload.size() != 4)) return malformed();
+      uint32_t site = read_u32(payload, 0);
+      if (site >= r.sites.size()) return malformed();
+      r.sites[site] = true;
+      if (type == 'P') {
+        ++r.passed;
+      } else {
         ++r.failed;
-        if (r.first_failure.empty()) r.first_failure = std::string(kTestsFile) + ":" + line.substr(1);
-        break;
-      case 'X':
-        r.exception = true;
-        if (r.first_failure.empty()) r.first_failure = "exception: " + line.substr(1);
-        break;
-      case 'R': r.test_main_rc = std::atoi(line.c_str() + 1); break;
-      default:
-        if (!nonce.empty() && line == nonce) r.completed = true;
+        if (r.first_failure.empty()) r.first_failure = std::string(kTestsFile) + ":" + one_line(payload.substr(4));
+      }
+    } else if (type == 'X' || type == 'E') {
+      (type == 'X' ? r.exception : r.ended) = true;
+      if (r.first_failure.empty()) r.first_failure = (type == 'X' ? "exception: " : "") + one_line(payload);
+    } else if (type == 'D') {
+      if (payload != secret) return malformed();
+      r.completed = true;
+    } else {
+      return malformed();
     }
   }
   return r;

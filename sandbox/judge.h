@@ -1,4 +1,6 @@
-// The judge: compiles a C++ program and runs it against tests inside the sandbox.
+// The judge: compiles a C++ program and runs it against tests inside the sandbox. Its threat
+// model (README, "The judge"): the program is written by a policy paid for `passed`, so the
+// verdict and the pass ratio rest only on what trusted code observed.
 // Public API of sandbox/ — the library knows nothing else of the project.
 //
 //   SandboxConfig cfg;                         // limits, compiler, cache dir (config.h)
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "sandbox/config.h"
+#include "sandbox/spawn.h"
 #include "sandbox/verdict.h"
 #include "util/expected.h"
 
@@ -29,11 +32,21 @@ struct IoCase {
   std::optional<std::string> output;  // absent: any output passes, only the exit status counts
 };
 
+// How assert tests reach the program's entry point from a process of their own
+// (split_harness.h). The problem's own text, never a completion's; empty when the problem has
+// no entry point, and then the tests run in the program's process (JudgeResult::isolation).
+struct EntryPoint {
+  std::string name;         // "has_close_elements"
+  std::string declaration;  // "bool has_close_elements(vector<float> numbers, float threshold)"
+  std::string context;      // what precedes it in the problem: includes, using-directives, helpers
+};
+
 struct Tests {
   enum class Kind { Io, Assert };
   Kind kind = Kind::Io;
   std::vector<IoCase> cases;  // Io: one run per case, stdout compared to output
-  std::string code;           // Assert: test code with its own main(), run once after the program
+  std::string code;           // Assert: test code with its own main()
+  EntryPoint entry;           // Assert: how the test code calls the program
 };
 
 // A compiler message located in the program (1-based line and column of the program text).
@@ -68,11 +81,19 @@ struct JudgeRequest {
   std::optional<std::string> instrumented_source;
   size_t shared_bytes = 0;
   bool stop_on_first_failure = false;  // Io: skip remaining cases after a failure
+  // CPU already spent on compiling this program (its instrumentation, an earlier compile): the
+  // compiler gets the configured limit less this, so no program gets more than one limit.
+  int compile_cpu_spent_ms = 0;
 };
 
-// File descriptors a judged program sees besides 0, 1, 2.
-constexpr int kReportFd = 3;  // assert harness: per-check results and the completion nonce
-constexpr int kSharedFd = 4;  // instrumentation counters (present only when shared_bytes > 0)
+// Where the verdict of an assert-style run came from.
+enum class Isolation {
+  Judge,      // io tests: the judge compared the output itself
+  Split,      // the test code ran in a trusted process of its own (split_harness.h)
+  InProcess,  // the fallback: the test code shared the program's process (harness.h), which
+              // the program could in principle tamper with
+};
+const char* isolation_name(Isolation i);  // "judge", "split", "in_process"
 
 struct JudgeResult {
   Verdict verdict = Verdict::CompileError;
@@ -85,6 +106,26 @@ struct JudgeResult {
   bool cache_hit = false;
   std::vector<Diagnostic> diagnostics;
   std::string message;  // one line for humans: the first error, the failing check, the syscall
+  double compile_cpu_ms = 0;  // the compiler's CPU time for this request (0 on cache hits)
+  bool compile_stopped = false;  // CompileError because a limit ended the compiler
+  Isolation isolation = Isolation::Judge;
+  std::string isolation_note;  // InProcess: why the tests could not run apart from the program
+};
+
+// A trusted helper program (the coverage instrumenter) run on untrusted input, contained as
+// the compiler is: the compiler's uid, view and limits, with tools_dir() read-only.
+struct ToolRequest {
+  std::string executable;         // host path, run through a descriptor
+  std::vector<std::string> args;  // after argv[0]
+  std::string input;              // its stdin
+  size_t output_cap = 32 << 20;
+};
+
+struct ToolResult {
+  int exit_code = -1;
+  std::string out, err;
+  std::string stopped;  // why a limit or a signal ended it ("CPU time limit"), "" otherwise
+  double ms = 0, cpu_ms = 0;
 };
 
 // Anything that turns a request into a verdict. PPO and curriculum tests use fakes.
@@ -92,16 +133,28 @@ class Judge {
  public:
   virtual ~Judge() = default;
   virtual JudgeResult judge(const JudgeRequest& req) = 0;
+  // Contained tools; a judge that contains nothing (a fake) runs none.
+  virtual Expected<ToolResult> run_tool(const ToolRequest&) {
+    return Error("this judge runs no contained tools");
+  }
+  // A host directory that contained tools may read (their precompiled headers); "" for none.
+  virtual std::string tools_dir() const { return ""; }
 };
 
-// The real judge: compile (cached, PCH) then run under seccomp and rlimits. Thread-safe:
-// judge() may be called from many threads at once (see pool.h).
+// The real judge: compile (cached, PCH) then run, everything untrusted in a box (box.h) under
+// seccomp and rlimits. Thread-safe: judge() may be called from many threads at once (pool.h),
+// each call holding a box of its own.
 class SandboxJudge : public Judge {
  public:
   static Expected<std::unique_ptr<SandboxJudge>> create(const SandboxConfig& cfg);
   ~SandboxJudge() override;
   JudgeResult judge(const JudgeRequest& req) override;
+  Expected<ToolResult> run_tool(const ToolRequest& req) override;
+  std::string tools_dir() const override;
   const SandboxConfig& config() const;
+  // The host uids its compilers, programs and test processes run as (root), first and last;
+  // {0, 0} when the judge is not root (each box is then a user namespace of the caller's uid).
+  std::pair<uint32_t, uint32_t> uid_range() const;
 
   struct Impl;
 

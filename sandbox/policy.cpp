@@ -27,6 +27,9 @@ enum class Rule {
   Allow,         // unconditionally
   NoExec,        // allowed unless PROT_EXEC is asked for (arg 2): no shellcode pages
   SelfOnly,      // allowed when arg 0 is the caller's own pid
+  PidZero,       // allowed when arg 0 is 0, "the caller" (prlimit64, sched_getaffinity)
+  FcntlSafe,     // fcntl with a command from kFcntlCommands only: no F_SETOWN, F_SETSIG, leases
+  EmptyPath,     // newfstatat with AT_EMPTY_PATH (glibc's fstat): no path lookups as a rule
   ExecFd,        // execveat(kExecFd, "", ..., AT_EMPTY_PATH) only: the judge's own start
   Enosys,        // fails with ENOSYS: newer calls that glibc falls back from (clone3)
   Eperm,         // fails with EPERM: harmless probes (rseq, prctl)
@@ -39,6 +42,12 @@ struct Entry {
   Rule rule;
 };
 
+// fcntl commands a program may use: descriptor flags and duplication. Anything that names
+// another process (F_SETOWN, F_SETOWN_EX, F_SETSIG: SIGIO to any pid) or watches files
+// (F_SETLEASE, F_NOTIFY) is refused.
+constexpr int kFcntlCommands[] = {F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL,
+                                  F_GETPIPE_SZ};
+
 // The whole policy. Anything else (fork, clone, execve, open*, socket, ptrace, kill of others,
 // io_uring, keyctl, memfd_create, mount, ...) kills the process.
 constexpr Entry kPolicy[] = {
@@ -46,7 +55,7 @@ constexpr Entry kPolicy[] = {
     {"read", Rule::Allow}, {"write", Rule::Allow}, {"readv", Rule::Allow},
     {"writev", Rule::Allow}, {"pread64", Rule::Allow}, {"pwrite64", Rule::Allow},
     {"lseek", Rule::Allow}, {"close", Rule::Allow}, {"fstat", Rule::Allow},
-    {"newfstatat", Rule::Allow}, {"fcntl", Rule::Allow}, {"dup", Rule::Allow},
+    {"newfstatat", Rule::EmptyPath}, {"fcntl", Rule::FcntlSafe}, {"dup", Rule::Allow},
     {"dup2", Rule::Allow}, {"dup3", Rule::Allow}, {"poll", Rule::Allow}, {"ppoll", Rule::Allow},
     {"select", Rule::Allow}, {"pselect6", Rule::Allow}, {"ioctl", Rule::Enotty},
     // memory
@@ -65,11 +74,11 @@ constexpr Entry kPolicy[] = {
     // process start-up and identity
     {"arch_prctl", Rule::Allow}, {"set_tid_address", Rule::Allow},
     {"set_robust_list", Rule::Allow}, {"rseq", Rule::Eperm}, {"prctl", Rule::Eperm},
-    {"prlimit64", Rule::Allow}, {"getrlimit", Rule::Allow}, {"getrandom", Rule::Allow},
+    {"prlimit64", Rule::PidZero}, {"getrlimit", Rule::Allow}, {"getrandom", Rule::Allow},
     {"readlink", Rule::Enoent}, {"uname", Rule::Allow}, {"getpid", Rule::Allow},
     {"gettid", Rule::Allow}, {"getppid", Rule::Allow}, {"getuid", Rule::Allow},
     {"geteuid", Rule::Allow}, {"getgid", Rule::Allow}, {"getegid", Rule::Allow},
-    {"sched_getaffinity", Rule::Allow},
+    {"sched_getaffinity", Rule::PidZero},
     {"exit", Rule::Allow}, {"exit_group", Rule::Allow},
     {"execveat", Rule::ExecFd}, {"clone3", Rule::Enosys},
 };
@@ -79,6 +88,9 @@ const char* rule_name(Rule r) {
     case Rule::Allow: return "allow";
     case Rule::NoExec: return "allow without PROT_EXEC";
     case Rule::SelfOnly: return "allow for its own pid";
+    case Rule::PidZero: return "allow for pid 0 (itself) only";
+    case Rule::FcntlSafe: return "allow descriptor-flag commands only";
+    case Rule::EmptyPath: return "allow with AT_EMPTY_PATH only";
     case Rule::ExecFd: return "allow the judge's start only";
     case Rule::Enosys: return "ENOSYS";
     case Rule::Eperm: return "EPERM";
@@ -95,6 +107,16 @@ int add_rule(scmp_filter_ctx ctx, int nr, Rule rule) {
       return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
     case Rule::SelfOnly:
       return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, kSelfPid));
+    case Rule::PidZero:
+      return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, 0));
+    case Rule::EmptyPath:
+      return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                              SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
+    case Rule::FcntlSafe:
+      for (int cmd : kFcntlCommands)
+        if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(cmd))); rc < 0)
+          return rc;
+      return 0;
     case Rule::ExecFd:
       return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0(SCMP_CMP_EQ, kExecFd),
                               SCMP_A4(SCMP_CMP_EQ, AT_EMPTY_PATH));

@@ -33,10 +33,14 @@ struct Problem {
 
   std::string program(const std::string& completion) const { return prompt + completion; }
   std::string canonical_program() const { return prompt + canonical_solution; }
+  // The tests as the judge runs them: assert tests carry the prompt's declaration of the entry
+  // point, so that they run apart from the program (sandbox/split_harness.h). Derived problems
+  // (curriculum stages, whose prompt holds part of the solution) keep the original's.
+  sandbox::Tests judged_tests() const;
   sandbox::JudgeRequest request(const std::string& completion) const {
     sandbox::JudgeRequest r;
     r.program = program(completion);
-    r.tests = tests;
+    r.tests = judged_tests();
     return r;
   }
 };

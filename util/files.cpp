@@ -141,4 +141,22 @@ TempDir::~TempDir() {
   if (!path_.empty()) (void)remove_tree(path_);
 }
 
+Expected<std::string> find_helper(const std::string& name) {
+  std::vector<std::string> dirs;
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) dirs.push_back(self.parent_path().string());
+#ifdef STEPCODER_HELPER_DIR
+  dirs.push_back(STEPCODER_HELPER_DIR);
+#endif
+  for (const auto& d : dirs) {
+    std::string p = d + "/" + name;
+    if (::access(p.c_str(), X_OK) == 0) return p;
+  }
+  std::string tried;
+  for (const auto& d : dirs) tried += (tried.empty() ? "" : ", ") + d;
+  return Error(name + " not found (looked in " + tried + "); it is built with the rest: "
+               "cmake --build build");
+}
+
 }  // namespace stepcoder

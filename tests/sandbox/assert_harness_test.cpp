@@ -20,72 +20,89 @@ int main() {
 
 const char* kGood = "#include <bits/stdc++.h>\nusing namespace std;\nint add(int a, int b) {\n    return a + b;\n}\n";
 
-TEST(AssertHarnessTest, CorrectProgramPasses) {
-  JudgeResult r = run_asserts(kGood, kTests);
-  EXPECT_EQ(r.verdict, Verdict::Passed) << r.message;
-  EXPECT_EQ(r.checks_total, 3);
-  EXPECT_EQ(r.checks_passed, 3);
-  EXPECT_DOUBLE_EQ(r.pass_ratio, 1.0);
+JudgeResult split(const std::string& program, const char* tests = kTests) {
+  return test_support::run_split(program, tests, "add", "int add(int a, int b)");
+}
+
+TEST(AssertHarnessTest, CorrectProgramPassesBothWays) {
+  for (bool apart : {true, false}) {
+    JudgeResult r = apart ? split(kGood) : run_asserts(kGood, kTests);
+    EXPECT_EQ(r.verdict, Verdict::Passed) << r.message;
+    EXPECT_EQ(r.checks_total, 3);
+    EXPECT_EQ(r.checks_passed, 3);
+    EXPECT_DOUBLE_EQ(r.pass_ratio, 1.0);
+    EXPECT_EQ(r.isolation, apart ? Isolation::Split : Isolation::InProcess);
+  }
 }
 
 TEST(AssertHarnessTest, WrongAnswerFailsWithPartialCredit) {
-  JudgeResult r = run_asserts("int add(int a, int b) { return a > 0 ? a + b : 7; }\n", kTests);
-  EXPECT_EQ(r.verdict, Verdict::Failed) << r.message;
-  EXPECT_EQ(r.checks_passed, 2);
-  EXPECT_NEAR(r.pass_ratio, 2.0 / 3, 1e-9);
-  EXPECT_NE(r.message.find("add(-1, 1) == 0"), std::string::npos) << r.message;
+  const char* wrong = "int add(int a, int b) { return a > 0 ? a + b : 7; }\n";
+  for (bool apart : {true, false}) {
+    JudgeResult r = apart ? split(wrong) : run_asserts(wrong, kTests);
+    EXPECT_EQ(r.verdict, Verdict::Failed) << r.message;
+    EXPECT_EQ(r.checks_passed, 2);
+    EXPECT_NEAR(r.pass_ratio, 2.0 / 3, 1e-9);
+    EXPECT_NE(r.message.find("add(-1, 1) == 0"), std::string::npos) << r.message;
+  }
 }
 
+// Each way a program could try to pass without computing the answer, with the verdict it gets
+// when the tests run apart (the judge's normal way) and in its own process (the fallback).
 struct Cheat {
   const char* name;
   const char* program;
-  Verdict expected;
+  Verdict apart, in_process;
 };
 
 const Cheat kCheats[] = {
-    {"exit(0) in the function",
-     "#include <cstdlib>\nint add(int, int) { std::exit(0); }\n", Verdict::Failed},
-    {"_exit(0) in the function",
-     "#include <unistd.h>\nint add(int, int) { _exit(0); }\n", Verdict::Failed},
-    {"quick_exit(0)",
-     "#include <cstdlib>\nint add(int, int) { std::quick_exit(0); }\n", Verdict::Failed},
+    {"exit(0) in the function", "#include <cstdlib>\nint add(int, int) { std::exit(0); }\n",
+     Verdict::RuntimeError, Verdict::Failed},
+    {"_exit(0) in the function", "#include <unistd.h>\nint add(int, int) { _exit(0); }\n",
+     Verdict::RuntimeError, Verdict::Failed},
+    {"quick_exit(0)", "#include <cstdlib>\nint add(int, int) { std::quick_exit(0); }\n",
+     Verdict::RuntimeError, Verdict::Failed},
     {"static constructor exits before the tests",
      "#include <cstdlib>\nint add(int a, int) { return a; }\n"
      "static int early = (std::exit(0), 0);\n",
-     Verdict::Failed},
-    {"NDEBUG defined",
-     "#define NDEBUG\n#include <cassert>\nint add(int, int) { return 0; }\n", Verdict::Failed},
-    {"assert redefined as nothing",
-     "#define assert(x) ((void)0)\nint add(int, int) { return 0; }\n", Verdict::Failed},
+     Verdict::RuntimeError, Verdict::Failed},
+    {"NDEBUG defined", "#define NDEBUG\n#include <cassert>\nint add(int, int) { return 0; }\n",
+     Verdict::Failed, Verdict::Failed},
+    {"assert redefined as nothing", "#define assert(x) ((void)0)\nint add(int, int) { return 0; }\n",
+     Verdict::Failed, Verdict::Failed},
     {"own __assert_fail that returns",
      "extern \"C\" void __assert_fail(const char*, const char*, unsigned, const char*) {}\n"
      "int add(int, int) { return 0; }\n",
-     Verdict::Failed},
+     Verdict::Failed, Verdict::Failed},
     {"own abort that exits cleanly (clashes with libc's when linking statically)",
      "#include <unistd.h>\nextern \"C\" void abort() { _exit(0); }\nint add(int, int) { return 0; }\n",
+     Verdict::CompileError, Verdict::CompileError},
+    {"own main", "int add(int, int) { return 0; }\nint main() { return 0; }\n", Verdict::CompileError,
      Verdict::CompileError},
-    {"own main", "int add(int, int) { return 0; }\nint main() { return 0; }\n",
-     Verdict::CompileError},
-    {"main renamed away by a macro",
+    {"the harness's main renamed away by a macro",
      "int add(int, int) { return 0; }\nint main() { return 0; }\n#define main unused_main\n",
-     Verdict::CompileError},
+     Verdict::RuntimeError, Verdict::CompileError},
     {"fake report on fd 3",
      "#include <unistd.h>\nint add(int, int) { write(3, \"P\\nP\\nP\\nR0\\nOK\\n\", 13); _exit(0); }\n",
-     Verdict::Failed},
-    {"comment swallowing the tests", "int add(int, int) { return 0; }\n/*", Verdict::CompileError},
-    {"#if 0 swallowing the tests", "int add(int, int) { return 0; }\n#if 0\n",
+     Verdict::RuntimeError, Verdict::Failed},
+    {"comment swallowing the tests", "int add(int, int) { return 0; }\n/*", Verdict::CompileError,
+     Verdict::CompileError},
+    {"#if 0 swallowing the tests", "int add(int, int) { return 0; }\n#if 0\n", Verdict::CompileError,
      Verdict::CompileError},
     {"exception escaping the function",
      "#include <stdexcept>\nint add(int, int) { throw std::runtime_error(\"no\"); }\n",
-     Verdict::RuntimeError},
+     Verdict::RuntimeError, Verdict::RuntimeError},
 };
 
 TEST(AssertHarnessTest, CheatsDoNotPass) {
   for (const Cheat& c : kCheats) {
-    JudgeResult r = run_asserts(c.program, kTests);
-    EXPECT_EQ(r.verdict, c.expected) << c.name << ": got " << verdict_name(r.verdict) << " ("
-                                     << r.message << ")";
-    EXPECT_NE(r.verdict, Verdict::Passed) << c.name;
+    for (bool apart : {true, false}) {
+      JudgeResult r = apart ? split(c.program) : run_asserts(c.program, kTests);
+      Verdict want = apart ? c.apart : c.in_process;
+      EXPECT_EQ(r.verdict, want) << c.name << (apart ? " (apart)" : " (in process)") << ": got "
+                                 << verdict_name(r.verdict) << " (" << r.message << ")";
+      EXPECT_NE(r.verdict, Verdict::Passed) << c.name;
+      EXPECT_LE(r.checks_passed, 1) << c.name << ": more credit than an add() returning 0";
+    }
   }
 }
 
@@ -104,17 +121,27 @@ int main(int argc, char* argv[]) {
     return 0;
 }
 )";
-  JudgeResult ok = run_asserts("#include <bits/stdc++.h>\nusing namespace std;\nint add(int a, int b) { return a + b + (a == 2); }\n", tests);
-  EXPECT_EQ(ok.verdict, Verdict::Passed) << ok.message;
-  EXPECT_EQ(ok.checks_total, 2);
-  JudgeResult bad = run_asserts("#include <bits/stdc++.h>\nusing namespace std;\nint add(int a, int b) { return a + b; }\n", tests);
-  EXPECT_EQ(bad.verdict, Verdict::Failed) << bad.message;
-  EXPECT_EQ(bad.checks_passed, 1);
+  const std::string head = "#include <bits/stdc++.h>\nusing namespace std;\n";
+  for (bool apart : {true, false}) {
+    auto judge = [&](const std::string& body) {
+      return apart ? split(head + body, tests) : run_asserts(head + body, tests);
+    };
+    JudgeResult ok = judge("int add(int a, int b) { return a + b + (a == 2); }\n");
+    EXPECT_EQ(ok.verdict, Verdict::Passed) << ok.message;
+    EXPECT_EQ(ok.checks_total, 2);
+    JudgeResult bad = judge("int add(int a, int b) { return a + b; }\n");
+    EXPECT_EQ(bad.verdict, Verdict::Failed) << bad.message;
+    EXPECT_EQ(bad.checks_passed, 1);
+  }
 }
 
 TEST(AssertHarnessTest, ErrorInTestCodeIsMarked) {
-  JudgeResult r = run_asserts(kGood, "int main() { assert(missing(1) == 2); }\n");
+  // Apart, the test process does not compile: the run falls back to one process, says why, and
+  // the error is the test code's.
+  JudgeResult r = split(kGood, "int main() { assert(missing(1) == 2); }\n");
   EXPECT_EQ(r.verdict, Verdict::CompileError);
+  EXPECT_EQ(r.isolation, Isolation::InProcess);
+  EXPECT_NE(r.isolation_note.find("do not compile apart"), std::string::npos) << r.isolation_note;
   ASSERT_FALSE(r.diagnostics.empty());
   EXPECT_TRUE(r.diagnostics[0].in_tests) << r.diagnostics[0].message;
 }

@@ -110,6 +110,42 @@ TEST(JudgeTest, BadBytesAreACompileErrorNotACrash) {
   EXPECT_NE(latin1.message.find("not valid UTF-8"), std::string::npos);
 }
 
+TEST(JudgeTest, LineDirectivesDoNotMoveErrors) {
+  // The error is on line 3 of the program, wherever a #line says it is.
+  for (const char* directive : {"#line 1 \"tests.cpp\"", "# 7 \"harness\"", "%:line 9 \"interface\""}) {
+    JudgeResult r = run_program(std::string("int main() {\n") + directive + "\n  int x = y;\n}\n");
+    EXPECT_EQ(r.verdict, Verdict::CompileError) << directive;
+    ASSERT_FALSE(r.diagnostics.empty()) << directive;
+    EXPECT_FALSE(r.diagnostics[0].in_tests) << directive;
+    EXPECT_EQ(r.diagnostics[0].line, 3) << directive << ": " << r.diagnostics[0].message;
+    EXPECT_NE(r.message.find("line 3"), std::string::npos) << r.message;
+  }
+}
+
+TEST(JudgeTest, MemoryIsTheProgramsOwnNotTheJudges) {
+  // A judge holding 300 MiB (a trainer holds a model), a memory limit of 200 MiB: a program that
+  // uses almost nothing reads as the runtime error it is, with its own small peak.
+  std::vector<char> ballast(size_t{300} << 20);
+  for (size_t i = 0; i < ballast.size(); i += 4096) ballast[i] = static_cast<char>(i);
+  SandboxConfig cfg = test_support::test_config();
+  cfg.run.memory_mb = 200;
+  auto j = SandboxJudge::create(cfg);
+  ASSERT_TRUE(j) << j.error();
+  JudgeRequest req;
+  req.program = "int main() { return 1; }\n";
+  req.tests.cases = {{"", std::nullopt}};
+  JudgeResult small = (*j)->judge(req);
+  EXPECT_EQ(small.verdict, Verdict::RuntimeError) << small.message;
+  ASSERT_EQ(small.tests.size(), 1u);
+  EXPECT_LT(small.tests[0].max_rss_kb, 16 << 10);
+  req.program = "#include <vector>\nint main() { std::vector<char> v(size_t{100} << 20, 1); return v[5] - 1; }\n";
+  JudgeResult big = (*j)->judge(req);
+  EXPECT_EQ(big.verdict, Verdict::Passed) << big.message;
+  EXPECT_GT(big.tests[0].max_rss_kb, 95 << 10);
+  EXPECT_LT(big.tests[0].max_rss_kb, 120 << 10);
+  EXPECT_EQ(ballast[4096], static_cast<char>(4096));
+}
+
 TEST(JudgeTest, ClangWorksToo) {
   SandboxConfig cfg = test_support::test_config();
   cfg.compiler = "clang++";

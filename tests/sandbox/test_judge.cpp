@@ -46,4 +46,14 @@ JudgeResult run_asserts(const std::string& program, const std::string& tests) {
   return shared_judge().judge(req);
 }
 
+JudgeResult run_split(const std::string& program, const std::string& tests, const std::string& entry,
+                      const std::string& declaration, const std::string& context) {
+  JudgeRequest req;
+  req.program = program;
+  req.tests.kind = Tests::Kind::Assert;
+  req.tests.code = tests;
+  req.tests.entry = {entry, declaration, context};
+  return shared_judge().judge(req);
+}
+
 }  // namespace stepcoder::sandbox::test_support
