@@ -193,7 +193,7 @@ Status parse_program(const std::string& program, const InstrumentOptions& opts,
   std::vector<std::string> args = base_args(opts);
   args.push_back("-fsyntax-only");
   if (opts.force_include_stdcpp) {
-    std::string pch = opts.use_pch ? stdcpp_pch(opts) : "";
+    std::string pch = !opts.pch_file.empty() ? opts.pch_file : opts.use_pch ? stdcpp_pch(opts) : "";
     if (!pch.empty()) {
       args.insert(args.end(), {"-include-pch", pch});
     } else {

@@ -58,6 +58,8 @@ struct InstrumentOptions {
   bool force_include_stdcpp = true;
   bool use_pch = true;
   std::string cache_dir;  // "" = $XDG_CACHE_HOME/stepcoder/coverage or ~/.cache/stepcoder/...
+  std::string pch_file;   // a precompiled <bits/stdc++.h> to use as it is, built by the caller
+                          // (the contained instrumenter's view is read-only)
   std::vector<std::string> extra_args;  // more Clang arguments (-D..., -I...)
 };
 
