@@ -71,8 +71,25 @@ Json result_json(const sandbox::JudgeResult& r) {
           {"run_ms", r.run_ms},
           {"cache_hit", r.cache_hit},
           {"message", r.message},
+          {"isolation", sandbox::isolation_name(r.isolation)},
+          {"isolation_note", r.isolation_note},
           {"diagnostics", diagnostics_json(r.diagnostics)},
           {"tests", tests}};
+}
+
+std::string printable(const std::string& text, bool keep_lines) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c >= 0x20 && c != 0x7f) || (keep_lines && (c == '\n' || c == '\t'))) {
+      out += static_cast<char>(c);
+    } else {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\x%02x", c);
+      out += esc;
+    }
+  }
+  return out;
 }
 
 void add_judge_options(CLI::App* cmd, std::string* config, std::vector<std::string>* sets,

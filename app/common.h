@@ -25,6 +25,11 @@ Json result_json(const sandbox::JudgeResult& r);
 void add_judge_options(CLI::App* cmd, std::string* config, std::vector<std::string>* sets,
                        bool* json);
 
+// Text from a judged program (exception messages, diagnostics, its output) made safe for a
+// terminal: control characters become \xNN escapes (a program could otherwise print a fake
+// verdict line or retitle the terminal). `keep_lines` keeps newlines and tabs (program output).
+std::string printable(const std::string& text, bool keep_lines = false);
+
 // Prints "stepcoder: <message>" on stderr and sets the exit code (2 = bad input or usage).
 void fail(const std::string& message, int code = 2);
 

@@ -71,9 +71,9 @@ void print_human(const sandbox::JudgeResult& r, const coverage::CoverageResult& 
                  const std::string& name) {
   for (const auto& d : r.diagnostics)
     std::fprintf(stderr, "%s:%d:%d: %s: %s\n", name.c_str(), d.line, d.column,
-                 d.severity.c_str(), d.message.c_str());
+                 d.severity.c_str(), printable(d.message).c_str());
   std::printf("verdict: %s%s%s (%d/%d checks)\n", sandbox::verdict_name(r.verdict),
-              r.message.empty() ? "" : " - ", r.message.c_str(), r.checks_passed,
+              r.message.empty() ? "" : " - ", printable(r.message).c_str(), r.checks_passed,
               r.checks_total);
   if (!cov.available) {
     std::printf("coverage: unavailable: %s\n", cov.error.c_str());

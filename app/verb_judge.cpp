@@ -62,8 +62,9 @@ void print_result(const Job& job, const sandbox::JudgeResult& r, bool json) {
     j["task_id"] = job.problem->task_id;
     std::printf("%s\n", j.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
   } else {
-    std::printf("%-24s %-13s %5.2f  %s\n", job.problem->task_id.c_str(),
-                sandbox::verdict_name(r.verdict), r.pass_ratio, r.message.c_str());
+    std::printf("%-24s %-13s %5.2f  %s%s\n", job.problem->task_id.c_str(),
+                sandbox::verdict_name(r.verdict), r.pass_ratio, printable(r.message).c_str(),
+                r.isolation == sandbox::Isolation::InProcess ? " [tests in the program's process]" : "");
   }
 }
 

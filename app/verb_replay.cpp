@@ -2,7 +2,8 @@
 // [--set sandbox.KEY=VAL]`: re-judges the episodes a training run stored (prompt + completion
 // against the problem's tests, with coverage when the run used FGO) and compares verdict, pass
 // ratio, FGO mask, line marks and task reward (the reward without KL) with what was recorded,
-// so a judge, coverage or reward change that would have altered training shows up.
+// so a judge, coverage or reward change that would have altered training shows up: each
+// difference with what the judge says now (and where the tests ran), then how verdicts moved.
 // `--stages` prints how each problem moved through the curriculum instead.
 // Exit status: 0 when nothing differs, 1 when some episode does, 2 for bad input.
 #include <cmath>
@@ -34,13 +35,14 @@ struct ReplayArgs {
 
 // What re-judging one stored episode gives now, in the store's text columns.
 struct Now {
-  std::string verdict, mask, lines, message;
+  std::string verdict, mask, lines, message, isolation;
   double pass_ratio = 0, task_reward = 0;
 };
 
 struct Difference {
   const curriculum::EpisodeRow* row;
   std::string field, recorded, now;
+  std::string why;  // what the judge says now, and where the tests ran
 };
 
 std::string num(double v) {
@@ -54,7 +56,7 @@ Now rejudge(sandbox::Judge& judge, const curriculum::RecordedRun& run, const tas
             const curriculum::EpisodeRow& row) {
   sandbox::JudgeRequest req;
   req.program = row.prompt + row.completion;
-  req.tests = p.tests;
+  req.tests = p.judged_tests();
   coverage::CoverageResult cov;
   sandbox::JudgeResult r = run.fgo ? coverage::judge_with_coverage(judge, req, &cov) : judge.judge(req);
   const auto spans = curriculum::spans_from_ends(row.token_ends, row.tokens, row.completion.size());
@@ -66,17 +68,27 @@ Now rejudge(sandbox::Judge& judge, const curriculum::RecordedRun& run, const tas
   }
   Now n;
   n.verdict = sandbox::verdict_name(r.verdict), n.pass_ratio = r.pass_ratio, n.message = r.message;
+  n.isolation = sandbox::isolation_name(r.isolation);
   n.mask = trainer::mask_text(mask);
   n.lines = trainer::line_marks(req.program, covered ? &cov : nullptr, r);
   n.task_reward = curriculum::task_reward(run.rewards, r, req.program, row.prompt.size(), spans);
   return n;
 }
 
+// Where the tests ran, in words.
+std::string where(const std::string& isolation) {
+  if (isolation == "split") return "tests apart from the program";
+  if (isolation == "in_process") return "tests in the program's process";
+  return "output compared by the judge";
+}
+
 void compare(const curriculum::EpisodeRow& row, const Now& n, std::vector<Difference>* out) {
+  const std::string why = (n.message.empty() ? n.verdict : n.message) + " [" + where(n.isolation) + "]";
   auto differ = [&](const char* field, const std::string& rec, const std::string& now) {
-    if (rec != now) out->push_back({&row, field, rec, now});
+    if (rec != now) out->push_back({&row, field, rec, now, why});
   };
   differ("verdict", row.verdict, n.verdict);
+  if (!row.isolation.empty()) differ("isolation", row.isolation, n.isolation);
   if (std::fabs(row.pass_ratio - n.pass_ratio) > 1e-9) differ("pass_ratio", num(row.pass_ratio), num(n.pass_ratio));
   differ("mask", row.mask, n.mask);
   differ("lines", row.lines, n.lines);
@@ -88,11 +100,28 @@ void compare(const curriculum::EpisodeRow& row, const Now& n, std::vector<Differ
 void print_difference(const Difference& d, bool json) {
   if (json) {
     Json j = {{"step", d.row->step}, {"index", d.row->index}, {"task_id", d.row->task_id},
-              {"field", d.field},    {"recorded", d.recorded},  {"now", d.now}};
+              {"field", d.field},    {"recorded", d.recorded},  {"now", d.now},
+              {"why", d.why}};
     std::printf("%s\n", j.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
   } else {
-    std::printf("step %lld index %d %s: %s recorded %s, now %s\n", static_cast<long long>(d.row->step), d.row->index,
-                d.row->task_id.c_str(), d.field.c_str(), d.recorded.c_str(), d.now.c_str());
+    std::printf("step %lld index %d %s: %s recorded %s, now %s (%s)\n", static_cast<long long>(d.row->step),
+                d.row->index, d.row->task_id.c_str(), d.field.c_str(), printable(d.recorded).c_str(),
+                printable(d.now).c_str(), printable(d.why).c_str());
+  }
+}
+
+// How verdicts moved, with how many episodes each way: "failed -> runtime_error: 3".
+void print_transitions(const std::vector<Difference>& diffs, bool json) {
+  std::map<std::pair<std::string, std::string>, int> moved;
+  for (const auto& d : diffs)
+    if (d.field == "verdict") ++moved[{d.recorded, d.now}];
+  for (const auto& [from_to, count] : moved) {
+    if (json)
+      std::printf("%s\n", Json{{"verdict_from", from_to.first}, {"verdict_to", from_to.second}, {"episodes", count}}
+                                .dump()
+                                .c_str());
+    else
+      std::printf("verdict %s -> %s: %d episodes\n", from_to.first.c_str(), from_to.second.c_str(), count);
   }
 }
 
@@ -177,6 +206,7 @@ void replay_verb(const ReplayArgs& a) {
     differing += diffs.size() > before;
   }
   for (const auto& d : diffs) print_difference(d, a.json);
+  print_transitions(diffs, a.json);
   if (a.json) {
     std::printf("%s\n", Json{{"episodes", l->rows.size()}, {"differ", differing}}.dump().c_str());
   } else {

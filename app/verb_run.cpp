@@ -1,5 +1,7 @@
 // `stepcoder run PROGRAM.cpp [--stdin FILE] [--json]`: compile and run one program in the
 // sandbox. Exit status: 0 when it ran and exited 0, 1 for any other verdict, 2 for bad input.
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "app/common.h"
@@ -52,15 +54,20 @@ void run_verb(const RunArgs& a) {
               {"diagnostics", diagnostics_json(r.diagnostics)}};
     std::printf("%s\n", j.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
   } else {
-    if (t) std::fwrite(t->stdout_text.data(), 1, t->stdout_text.size(), stdout);
+    // The program's own output, as it wrote it, unless a terminal would interpret it.
+    auto show = [](const std::string& text, FILE* f) {
+      std::string shown = ::isatty(::fileno(f)) ? printable(text, /*keep_lines=*/true) : text;
+      std::fwrite(shown.data(), 1, shown.size(), f);
+    };
+    if (t) show(t->stdout_text, stdout);
     std::fflush(stdout);  // the program's output before our verdict line on stderr
-    if (t) std::fwrite(t->stderr_text.data(), 1, t->stderr_text.size(), stderr);
+    if (t) show(t->stderr_text, stderr);
     for (const auto& d : r.diagnostics)
       std::fprintf(stderr, "%s:%d:%d: %s: %s\n", a.program.c_str(), d.line, d.column,
-                   d.severity.c_str(), d.message.c_str());
+                   d.severity.c_str(), printable(d.message).c_str());
     std::fprintf(stderr, "verdict: %s%s%s (compile %.0f ms%s, run %.1f ms)\n",
                  sandbox::verdict_name(r.verdict), r.message.empty() ? "" : " - ",
-                 r.message.c_str(), r.compile_ms, r.cache_hit ? " cached" : "", r.run_ms);
+                 printable(r.message).c_str(), r.compile_ms, r.cache_hit ? " cached" : "", r.run_ms);
   }
   set_exit_code(r.verdict == sandbox::Verdict::Passed ? 0 : 1);
 }

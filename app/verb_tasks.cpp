@@ -112,7 +112,7 @@ void print_gen_summary(const tasks::TestGenReport& r) {
               r.ids(tasks::GenStatus::NoValidInputs).size(), r.seconds);
   for (const tasks::TaskGen& t : r.tasks) {
     if (t.status == tasks::GenStatus::Generated || t.status == tasks::GenStatus::NoReference) continue;
-    std::printf("  %-16s %-16s %s\n", t.task_id.c_str(), tasks::gen_status_name(t.status), t.detail.c_str());
+    std::printf("  %-16s %-16s %s\n", t.task_id.c_str(), tasks::gen_status_name(t.status), printable(t.detail).c_str());
   }
 }
 

@@ -12,12 +12,16 @@ CREATE TABLE IF NOT EXISTS episodes (
   stage INTEGER NOT NULL, stages INTEGER NOT NULL, prompt TEXT NOT NULL, completion TEXT NOT NULL,
   verdict TEXT NOT NULL, reward REAL NOT NULL, task_reward REAL NOT NULL, pass_ratio REAL NOT NULL, kl REAL NOT NULL,
   tokens INTEGER NOT NULL, kept_fraction REAL NOT NULL, mask TEXT NOT NULL, token_ends TEXT NOT NULL, lines TEXT NOT NULL,
-  message TEXT NOT NULL, PRIMARY KEY (step, idx));
+  message TEXT NOT NULL, isolation TEXT NOT NULL DEFAULT '', PRIMARY KEY (step, idx));
 )";
 
 constexpr const char* kColumns =
     "step, idx, task_id, stage, stages, prompt, completion, verdict, reward, task_reward, pass_ratio, kl, "
-    "tokens, kept_fraction, mask, token_ends, lines, message";
+    "tokens, kept_fraction, mask, token_ends, lines, message, isolation";
+// The same for reading a store from before the isolation column.
+constexpr const char* kColumnsWithoutIsolation =
+    "step, idx, task_id, stage, stages, prompt, completion, verdict, reward, task_reward, pass_ratio, kl, "
+    "tokens, kept_fraction, mask, token_ends, lines, message, ''";
 
 // A prepared statement that finalizes itself.
 struct Stmt {
@@ -36,6 +40,7 @@ void bind_row(sqlite3_stmt* s, const EpisodeRow& r) {
   sqlite3_bind_double(s, 10, r.task_reward), sqlite3_bind_double(s, 11, r.pass_ratio);
   sqlite3_bind_double(s, 12, r.kl), sqlite3_bind_int(s, 13, r.tokens), sqlite3_bind_double(s, 14, r.kept_fraction);
   bind_text(s, 15, r.mask), bind_text(s, 16, r.token_ends), bind_text(s, 17, r.lines), bind_text(s, 18, r.message);
+  bind_text(s, 19, r.isolation);
 }
 
 std::string column_text(sqlite3_stmt* s, int i) {
@@ -52,6 +57,7 @@ EpisodeRow read_row(sqlite3_stmt* s) {
   r.kl = sqlite3_column_double(s, 11), r.tokens = sqlite3_column_int(s, 12);
   r.kept_fraction = sqlite3_column_double(s, 13), r.mask = column_text(s, 14);
   r.token_ends = column_text(s, 15), r.lines = column_text(s, 16), r.message = column_text(s, 17);
+  r.isolation = column_text(s, 18);
   return r;
 }
 
@@ -70,7 +76,19 @@ Expected<std::unique_ptr<EpisodeStore>> EpisodeStore::open(const std::string& pa
   // committed step across a process crash (only an OS crash may lose the last commits).
   if (Status st = store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !st) return Error(st.error());
   if (Status st = store->exec(kSchema); !st) return Error(st.error());
+  Stmt info;
+  if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM pragma_table_info('episodes') WHERE name = 'isolation'", -1,
+                         &info.s, nullptr) == SQLITE_OK &&
+      sqlite3_step(info.s) == SQLITE_ROW)
+    store->has_isolation_ = sqlite3_column_int(info.s, 0) > 0;
   return store;
+}
+
+Status EpisodeStore::add_isolation_column() {
+  if (has_isolation_) return {};
+  if (Status st = exec("ALTER TABLE episodes ADD COLUMN isolation TEXT NOT NULL DEFAULT ''"); !st) return st;
+  has_isolation_ = true;
+  return {};
 }
 
 EpisodeStore::~EpisodeStore() { sqlite3_close(db_); }
@@ -84,9 +102,11 @@ Status EpisodeStore::exec(const std::string& sql) const {
 }
 
 Status EpisodeStore::append(const std::vector<EpisodeRow>& rows) {
+  if (Status st = add_isolation_column(); !st) return st;
   if (Status st = exec("BEGIN IMMEDIATE"); !st) return st;
   Stmt ins;
-  const std::string sql = std::string("INSERT INTO episodes (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  const std::string sql =
+      std::string("INSERT INTO episodes (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
   bool ok = sqlite3_prepare_v2(db_, sql.c_str(), -1, &ins.s, nullptr) == SQLITE_OK;
   for (size_t i = 0; ok && i < rows.size(); ++i) {
     sqlite3_reset(ins.s);
@@ -107,7 +127,7 @@ Status EpisodeStore::truncate_after(int64_t step) {
 
 Expected<std::vector<EpisodeRow>> EpisodeStore::read(int64_t from_step, int64_t to_step) const {
   Stmt q;
-  const std::string sql = std::string("SELECT ") + kColumns +
+  const std::string sql = std::string("SELECT ") + (has_isolation_ ? kColumns : kColumnsWithoutIsolation) +
                           " FROM episodes WHERE step >= ? AND step <= ? ORDER BY step, idx";
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &q.s, nullptr) != SQLITE_OK)
     return Error(path_ + ": " + sqlite3_errmsg(db_));

@@ -41,6 +41,8 @@ struct EpisodeRow {
   std::string token_ends;  // comma-separated end byte offset of each token in the completion
   std::string lines;       // per program line: '.' no code, '+' executed, '-' not executed, '!' error line
   std::string message;     // the judge's one-line reason
+  std::string isolation;   // sandbox::isolation_name: where the tests ran ("in_process" is the
+                           // weaker fallback); "" in stores written before it was recorded
 };
 
 // Which problem, at which stage, each stored completion was drawn for: the schedule columns of
@@ -71,8 +73,10 @@ class EpisodeStore {
  private:
   EpisodeStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status exec(const std::string& sql) const;
+  Status add_isolation_column();  // stores from before it: added on the first write
   sqlite3* db_;
   std::string path_;
+  bool has_isolation_ = true;
 };
 
 }  // namespace stepcoder::curriculum

@@ -63,7 +63,7 @@ std::vector<curriculum::EpisodeRow> episode_rows(int64_t step, const std::vector
     row.verdict = sandbox::verdict_name(e.verdict), row.reward = e.reward, row.task_reward = e.task_reward;
     row.pass_ratio = e.pass_ratio, row.kl = e.kl, row.tokens = e.tokens, row.kept_fraction = e.kept_fraction;
     row.mask = mask_text(e.mask), row.token_ends = join_ints(e.token_ends), row.lines = e.lines;
-    row.message = e.message;
+    row.message = e.message, row.isolation = sandbox::isolation_name(e.isolation);
     rows.push_back(std::move(row));
   }
   return rows;

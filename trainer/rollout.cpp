@@ -178,6 +178,7 @@ void shape_rewards(RolloutContext& ctx, const std::vector<tasks::Problem>& probl
     e.kl = (lp - ref).sum().item<double>();
     e.kept_fraction = T ? b.fgo_mask[i].narrow(0, P - 1, T).mean().item<double>() : 1.0;
     e.coverage = judged[i].coverage, e.message = judged[i].result.message;
+    e.isolation = judged[i].result.isolation;
     e.task_reward = e.reward - (terms.count("kl") ? terms.at("kl") : 0.0);
     e.mask = judged[i].executed, e.lines = judged[i].lines;
     for (const auto& sp : spans) e.token_ends.push_back(static_cast<int>(sp.second));

@@ -53,6 +53,7 @@ struct Episode {
   double kept_fraction = 1;  // tokens in the FGO mask
   bool coverage = false;     // whether a coverage map came back
   std::string message;       // the judge's one-line reason
+  sandbox::Isolation isolation = sandbox::Isolation::Judge;  // where the tests ran
   std::vector<uint8_t> mask;    // FGO mask, one per token
   std::vector<int> token_ends;  // end byte offset of each token in `completion`
   std::string lines;            // per program line: '.', '+', '-', '!' (see run_episodes.h)
