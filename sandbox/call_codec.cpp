@@ -20,6 +20,7 @@ const char* call_codec_source() {
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <algorithm>
 #include <vector>
 #include <array>
 #include <unistd.h>
@@ -33,11 +34,13 @@ template <class T, class A> struct is_seq<std::list<T, A>> : std::true_type {};
 template <class T> struct is_set : std::false_type {};
 template <class T, class C, class A> struct is_set<std::set<T, C, A>> : std::true_type {};
 template <class T, class C, class A> struct is_set<std::multiset<T, C, A>> : std::true_type {};
-template <class T, class H, class E, class A> struct is_set<std::unordered_set<T, H, E, A>> : std::true_type {};
+template <class T> struct is_hashed : std::false_type {};
+template <class T, class H, class E, class A> struct is_hashed<std::unordered_set<T, H, E, A>> : std::true_type {};
+template <class K, class V, class H, class E, class A> struct is_hashed<std::unordered_map<K, V, H, E, A>> : std::true_type {};
 template <class T> struct is_map : std::false_type {};
 template <class K, class V, class C, class A> struct is_map<std::map<K, V, C, A>> : std::true_type {};
 template <class K, class V, class C, class A> struct is_map<std::multimap<K, V, C, A>> : std::true_type {};
-template <class K, class V, class H, class E, class A> struct is_map<std::unordered_map<K, V, H, E, A>> : std::true_type {};
+
 template <class T> using en = typename std::enable_if<T::value>::type;
 template <class T> en<std::is_arithmetic<T>> put(W& w, const T& v) {
   w.b.append(reinterpret_cast<const char*>(&v), sizeof v);
@@ -72,6 +75,8 @@ template <class C> en<is_set<C>> put(W& w, const C& c);
 template <class C> en<is_set<C>> get(R& r, C& c);
 template <class C> en<is_map<C>> put(W& w, const C& c);
 template <class C> en<is_map<C>> get(R& r, C& c);
+template <class C> en<is_hashed<C>> put(W& w, const C& c);
+template <class C> en<is_hashed<C>> get(R& r, C& c);
 template <class A, class B> void put(W& w, const std::pair<A, B>& v) { put(w, v.first); put(w, v.second); }
 template <class A, class B> void get(R& r, std::pair<A, B>& v) { get(r, v.first); get(r, v.second); }
 template <class T, size_t N> void put(W& w, const std::array<T, N>& v) { for (const T& x : v) put(w, x); }
@@ -119,6 +124,30 @@ template <class C> en<is_map<C>> get(R& r, C& c) {
     get(r, x); c.insert(x);
   }
 }
+// Unordered containers keep their iteration order across the channel (code that iterates one
+// sees what it saw in one process): the bucket count travels with the elements, in iteration
+// order, and the receiver, with as many buckets, inserts them last to first, each landing at
+// the front of its bucket's run or of the whole list, which rebuilds the same order.
+template <class C> en<is_hashed<C>> put(W& w, const C& c) {
+  put(w, static_cast<uint64_t>(c.bucket_count()));
+  put(w, static_cast<uint64_t>(c.size()));
+  for (const auto& x : c) put(w, x);
+}
+// What a hashed container holds, mutable: its key, or a pair of key and value.
+template <class C> struct item { typedef typename C::value_type type; };
+template <class K, class V, class H, class E, class A> struct item<std::unordered_map<K, V, H, E, A>> {
+  typedef std::pair<K, V> type;
+};
+template <class C> en<is_hashed<C>> get(R& r, C& c) {
+  c.clear();
+  uint64_t buckets = 0, n = 0;
+  get(r, buckets);
+  if (!count(r, n)) return;
+  std::vector<typename item<C>::type> all;
+  for (uint64_t i = 0; i < n && !r.bad; ++i) { typename item<C>::type x; get(r, x); all.push_back(x); }
+  c.rehash(static_cast<size_t>(std::min<uint64_t>(buckets, 1u << 24)));
+  for (auto it = all.rbegin(); it != all.rend(); ++it) c.insert(*it);
+}
 // Frames on a pipe: a 32-bit length, then the bytes. Frames past 64 MiB are refused.
 inline bool write_all(int fd, const char* p, size_t n) {
   while (n > 0) {
@@ -139,8 +168,11 @@ inline bool read_all(int fd, char* p, size_t n) {
   return true;
 }
 inline bool send_frame(int fd, const std::string& b) {
+  if (b.size() >= (64u << 20)) return false;
   uint32_t n = static_cast<uint32_t>(b.size());
-  return b.size() < (64u << 20) && write_all(fd, reinterpret_cast<const char*>(&n), 4) && write_all(fd, b.data(), b.size());
+  std::string frame(reinterpret_cast<const char*>(&n), 4);
+  frame += b;
+  return write_all(fd, frame.data(), frame.size());  // one write: a call costs two context switches
 }
 inline bool recv_frame(int fd, std::string& b) {
   uint32_t n = 0;

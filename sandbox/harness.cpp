@@ -35,9 +35,16 @@ inline void out(const char* p, unsigned long n) {
   }
 }
 inline void record(char type, const char* p, unsigned long n) {
+  char buf[512];
   char head[5] = {type, (char)(n & 255), (char)((n >> 8) & 255), (char)((n >> 16) & 255), (char)((n >> 24) & 255)};
-  out(head, 5);
-  out(p, n);
+  if (n > sizeof buf - 5) {
+    out(head, 5);
+    out(p, n);
+    return;
+  }
+  for (int i = 0; i < 5; ++i) buf[i] = head[i];
+  for (unsigned long i = 0; i < n; ++i) buf[5 + i] = p[i];
+  out(buf, 5 + n);  // one write a record
 }
 inline void check(bool ok, unsigned site, int line, const char* text) {
   char buf[400];

@@ -146,5 +146,51 @@ TEST(AssertHarnessTest, ErrorInTestCodeIsMarked) {
   EXPECT_TRUE(r.diagnostics[0].in_tests) << r.diagnostics[0].message;
 }
 
+// The call channel carries what the test code passes and gets back: containers, nested ones,
+// pairs, tuples, maps, floating point to the bit, strings with NUL bytes, and T& parameters that
+// the entry point changes (their new values travel back).
+struct Shape {
+  const char* declaration;
+  const char* body;
+  const char* tests;
+};
+
+const Shape kShapes[] = {
+    {"void sort_in_place(vector<int>& v)", "    sort(v.begin(), v.end());\n}\n",
+     "int main() { vector<int> a = {3, 1, 2}; sort_in_place(a); assert(a == vector<int>({1, 2, 3})); }\n"},
+    {"int total(const vector<vector<int>>& g)", "    int s = 0;\n    for (auto& r : g) for (int x : r) s += x;\n    return s;\n}\n",
+     "int main() { assert(total({{1, 2}, {}, {3}}) == 6); assert(total({}) == 0); }\n"},
+    {"pair<int, string> split_first(string s)", "    return {int(s.size()), s.substr(0, 1)};\n}\n",
+     "int main() { assert(split_first(\"abc\") == make_pair(3, string(\"a\"))); }\n"},
+    {"map<string, int> counts(vector<string> w)", "    map<string, int> m;\n    for (auto& x : w) m[x]++;\n    return m;\n}\n",
+     "int main() { auto m = counts({\"a\", \"b\", \"a\"}); assert(m.size() == 2 && m[\"a\"] == 2); }\n"},
+    {"tuple<long long, double, char, bool> mix(float f)", "    return {1LL << 40, f / 3.0, 'z', f > 0};\n}\n",
+     "int main() { auto t = mix(1.5f); assert(get<0>(t) == (1LL << 40) && get<1>(t) == 1.5f / 3.0 && get<2>(t) == 'z' && get<3>(t)); }\n"},
+    {"string with_nul(int n)", "    return string(n, '\\0') + \"x\";\n}\n",
+     "int main() { assert(with_nul(3).size() == 4 && with_nul(3)[1] == '\\0'); }\n"},
+    {"set<int> unique_of(vector<int> v, int& count)", "    set<int> s(v.begin(), v.end());\n    count = s.size();\n    return s;\n}\n",
+     "int main() { int c = 0; assert(unique_of({2, 2, 5}, c) == set<int>({2, 5})); assert(c == 2); }\n"},
+    // The order of an unordered container is what the test code would have seen in one process.
+    {"vector<int> in_order(unordered_set<int> s, unordered_map<int, int> m)",
+     "    vector<int> out(s.begin(), s.end());\n    for (auto& kv : m) out.push_back(kv.first);\n    return out;\n}\n",
+     "int main() { unordered_set<int> s = {5, 17, 3, 40, 22, 9, 1}; unordered_map<int, int> m = {{7, 1}, {90, 2}, {4, 3}};\n"
+     "  vector<int> want(s.begin(), s.end()); for (auto& kv : m) want.push_back(kv.first);\n"
+     "  assert(in_order(s, m) == want); }\n"},
+    {"vector<bool> flags(unsigned n)", "    return vector<bool>(n, true);\n}\n",
+     "int main() { assert(flags(3) == vector<bool>({true, true, true})); }\n"},
+};
+
+TEST(AssertHarnessTest, TheCallChannelCarriesTheTypesTestsUse) {
+  const std::string head = "#include <bits/stdc++.h>\nusing namespace std;\n";
+  for (const Shape& shape : kShapes) {
+    std::string decl = shape.declaration;
+    std::string name = decl.substr(0, decl.find('('));
+    name = name.substr(name.find_last_of(' ') + 1);
+    JudgeResult r = test_support::run_split(head + decl + " {\n" + shape.body, shape.tests, name, decl, head);
+    EXPECT_EQ(r.verdict, Verdict::Passed) << decl << ": " << r.message << " " << r.isolation_note;
+    EXPECT_EQ(r.isolation, Isolation::Split) << decl << ": " << r.isolation_note;
+  }
+}
+
 }  // namespace
 }  // namespace stepcoder::sandbox
