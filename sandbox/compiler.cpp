@@ -179,6 +179,10 @@ CompileOutput Compiler::compile(const std::string& source, Box& box, const Compi
   auto start = std::chrono::steady_clock::now();
   std::string key = hash_hex({compiler_id_, flags_key_, source});
   std::string bin = cache_dir_ + "/bin/" + key.substr(0, 2) + "/" + key;
+  // One compile per source at a time: the K samples of a prompt share their test process, and
+  // samples that came out alike share a binary; a second caller waits for the first's result.
+  std::unique_lock<std::mutex> lock(flight_mu_);
+  flight_cv_.wait(lock, [&] { return !in_flight_.count(key); });
   CompileOutput out;
   if (file_exists(bin)) {
     ::utimensat(AT_FDCWD, bin.c_str(), nullptr, 0);  // recently used: evicted last
@@ -189,8 +193,13 @@ CompileOutput Compiler::compile(const std::string& source, Box& box, const Compi
     out.message = *failed;
     out.cache_hit = true;
   } else {
+    in_flight_.insert(key);
+    lock.unlock();
     out = run_compiler(source, box, bin, opts);
     if (!out.ok && opts.remember_failure && !out.stopped) (void)write_file_atomic(bin + ".fail", out.message);
+    lock.lock();
+    in_flight_.erase(key);
+    flight_cv_.notify_all();
   }
   out.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return out;
@@ -201,10 +210,12 @@ CompileOutput Compiler::run_compiler(const std::string& source, Box& box, const 
   CompileOutput out;
   if (Status st = box.clear_work(); !st) {
     out.message = "internal: " + st.error();
+    out.stopped = true;
     return out;
   }
   if (Status st = write_file_atomic(box.work_dir() + "/" + kProgramFile, source); !st) {
     out.message = "internal: " + st.error();
+    out.stopped = true;
     return out;
   }
   std::vector<std::string> argv = {compiler_path_};
@@ -217,6 +228,7 @@ CompileOutput Compiler::run_compiler(const std::string& source, Box& box, const 
   auto r = box.run({spec});
   if (!r) {
     out.message = "internal: " + r.error();
+    out.stopped = true;
     return out;
   }
   const SpawnResult& c = (*r)[0];
@@ -234,6 +246,7 @@ CompileOutput Compiler::run_compiler(const std::string& source, Box& box, const 
     if (st) st = move_out(tmp_bin, out_path, 0711);
     if (!st) {
       out.message = "internal: cannot store the binary: " + st.error();
+      out.stopped = true;
       return out;
     }
     out.ok = true;

@@ -6,8 +6,10 @@
 // messages located in the program or the test code, and say of any other file only its name.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,7 +35,7 @@ struct CompileOutput {
   double ms = 0;
   double cpu_ms = 0;    // the compiler's CPU time (0 on a cache hit)
   bool cache_hit = false;
-  bool stopped = false;  // a limit ended the compiler (time, memory, a signal)
+  bool stopped = false;  // not the source's doing: a limit (time, memory), a signal, the judge
 };
 
 struct CompileOptions {
@@ -67,6 +69,9 @@ class Compiler {
   std::string flags_key_;  // every flag that shapes a binary, joined once for cache keys
   std::mutex evict_mu_;
   int inserts_since_evict_ = 0;
+  std::mutex flight_mu_;
+  std::condition_variable flight_cv_;
+  std::set<std::string> in_flight_;  // cache keys being compiled now
 };
 
 // Parses "file:line:col: severity: message" lines (g++ and clang++ text format), keeping those

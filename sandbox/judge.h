@@ -10,7 +10,8 @@
 //   req.program = prompt + completion;
 //   req.tests.kind = Tests::Kind::Assert;
 //   req.tests.code = "int main(){ assert(add(1,2)==3); }";
-//   JudgeResult r = (*judge)->judge(req);
+//   req.tests.entry = {"add", "int add(int a, int b)", "#include <vector>\n"};  // tasks::Problem
+//   JudgeResult r = (*judge)->judge(req);        // r.isolation: Split, the tests ran apart
 //   printf("%s %.2f\n", verdict_name(r.verdict), r.pass_ratio);
 #pragma once
 
@@ -107,7 +108,7 @@ struct JudgeResult {
   std::vector<Diagnostic> diagnostics;
   std::string message;  // one line for humans: the first error, the failing check, the syscall
   double compile_cpu_ms = 0;  // the compiler's CPU time for this request (0 on cache hits)
-  bool compile_stopped = false;  // CompileError because a limit ended the compiler
+  bool compile_stopped = false;  // CompileError because a limit (or the judge itself) ended the compiler
   Isolation isolation = Isolation::Judge;
   std::string isolation_note;  // InProcess: why the tests could not run apart from the program
 };

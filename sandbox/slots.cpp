@@ -2,22 +2,55 @@
 #include "sandbox/slots.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 namespace stepcoder::sandbox {
 
 namespace {
+
 constexpr int kUidBlocks = 256;
-constexpr const char* kLockDir = "/run/stepcoder";
+
+// Where judges on this machine leave their uid-block locks: /run/stepcoder, else (no /run)
+// /tmp/stepcoder-uid-locks; root's own directory either way, never one another user made.
+Expected<std::string> lock_dir() {
+  for (const char* dir : {"/run/stepcoder", "/tmp/stepcoder-uid-locks"}) {
+    if (::mkdir(dir, 0700) != 0 && errno != EEXIST) continue;
+    struct stat st;
+    if (::lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 && (st.st_mode & 022) == 0)
+      return std::string(dir);
+  }
+  return Error("no directory for uid-block locks (/run/stepcoder or /tmp/stepcoder-uid-locks, owned by root)");
+}
+
+// Slot directories of judges that died without cleaning up (SIGKILL): "stepcoder-slots-PID-*"
+// of this user whose process is gone.
+void remove_stale_slot_dirs(const std::string& tmp) {
+  std::error_code ec;
+  const std::string prefix = "stepcoder-slots-";
+  for (const auto& e : std::filesystem::directory_iterator(tmp, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    struct stat st;
+    if (pid <= 0 || ::lstat(e.path().c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) (void)remove_tree(e.path().string());
+  }
+}
+
 }  // namespace
 
 Status SlotPool::claim_uid_block() {
   if (::geteuid() != 0) return {};
-  if (::mkdir(kLockDir, 0700) != 0 && errno != EEXIST) return SysError(std::string("mkdir ") + kLockDir);
+  auto dir = lock_dir();
+  if (!dir) return Error(dir.error());
   for (int b = 0; b < kUidBlocks; ++b) {
-    std::string path = std::string(kLockDir) + "/uid-block-" + std::to_string(b) + ".lock";
+    std::string path = *dir + "/uid-block-" + std::to_string(b) + ".lock";
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return SysError("open " + path);
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -27,7 +60,7 @@ Status SlotPool::claim_uid_block() {
     }
     ::close(fd);
   }
-  return Error("every one of the " + std::to_string(kUidBlocks) + " uid blocks under " + kLockDir +
+  return Error("every one of the " + std::to_string(kUidBlocks) + " uid blocks under " + *dir +
                " is held by another judge");
 }
 
@@ -42,7 +75,9 @@ std::pair<uint32_t, uint32_t> SlotPool::uid_range() const {
 }
 
 Expected<std::unique_ptr<SlotPool>> SlotPool::create(const BoxOptions& base, int max) {
-  auto dir = TempDir::create("stepcoder-slots");
+  const char* tmpdir = std::getenv("TMPDIR");
+  remove_stale_slot_dirs(tmpdir && *tmpdir ? tmpdir : "/tmp");
+  auto dir = TempDir::create("stepcoder-slots-" + std::to_string(::getpid()));
   if (!dir) return Error(dir.error());
   ::chmod(dir->path().c_str(), 0711);
   std::unique_ptr<SlotPool> pool(new SlotPool(base, std::max(1, max), std::move(*dir)));

@@ -143,6 +143,7 @@ TempDir::~TempDir() {
 
 Expected<std::string> find_helper(const std::string& name) {
   std::vector<std::string> dirs;
+  if (const char* d = std::getenv("STEPCODER_HELPERS"); d && *d) dirs.push_back(d);
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) dirs.push_back(self.parent_path().string());

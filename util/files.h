@@ -38,8 +38,9 @@ class TempDir {
 // Removes a directory tree; missing paths are not an error.
 Status remove_tree(const std::string& path);
 
-// A helper program shipped with stepcoder (stepcoder-box, stepcoder-instrument): next to the
-// running executable, else in the build directory it was built in.
+// A helper program shipped with stepcoder (stepcoder-box, stepcoder-instrument): in
+// $STEPCODER_HELPERS when set, next to the running executable, else in the build directory
+// it was built in.
 Expected<std::string> find_helper(const std::string& name);
 
 }  // namespace stepcoder

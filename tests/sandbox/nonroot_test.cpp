@@ -21,8 +21,24 @@ namespace {
 
 constexpr uid_t kNobody = 65534;
 
+// The programs that reach for other processes, host files and metadata, read before the fork
+// (nobody may not be able to read the checkout).
+std::vector<test_support::Hostile> chosen_programs() {
+  const std::set<std::string> chosen = {
+      "kill_sweep.cpp", "kill_all.cpp", "kill_parent.cpp", "prlimit_others.cpp", "fcntl_setown.cpp",
+      "fcntl_setsig.cpp", "affinity_sweep.cpp", "setpriority_others.cpp", "stat_host_path.cpp",
+      "stat_empty_path_trick.cpp", "incbin_passwd.cpp", "incbin_judge_cwd.cpp", "include_proc_environ.cpp",
+      "include_proc_root.cpp", "has_include_oracle.cpp", "read_passwd.cpp", "fork_bomb.cpp",
+      "ptrace.cpp", "max_rss_small.cpp", "prlimit_self_ok.cpp"};
+  std::vector<test_support::Hostile> programs;
+  for (auto& h : test_support::load_hostile())
+    if (chosen.count(h.name)) programs.push_back(h);
+  EXPECT_EQ(programs.size(), chosen.size());
+  return programs;
+}
+
 // Judges as nobody; returns one line per surprise ("" when everything held).
-std::string judge_as_nobody() {
+std::string judge_as_nobody(const std::vector<test_support::Hostile>& programs) {
   auto tmp = TempDir::create("stepcoder-nonroot");
   if (!tmp) return "temp dir: " + tmp.error() + "\n";
   SandboxConfig cfg = test_support::test_config();
@@ -33,17 +49,6 @@ std::string judge_as_nobody() {
   {
     auto judge = SandboxJudge::create(cfg);
     if (!judge) return "create: " + judge.error() + "\n";
-    // The programs that reach for other processes, host files and metadata.
-    const std::set<std::string> chosen = {
-        "kill_sweep.cpp", "kill_all.cpp", "kill_parent.cpp", "prlimit_others.cpp", "fcntl_setown.cpp",
-        "fcntl_setsig.cpp", "affinity_sweep.cpp", "setpriority_others.cpp", "stat_host_path.cpp",
-        "stat_empty_path_trick.cpp", "incbin_passwd.cpp", "incbin_judge_cwd.cpp", "include_proc_environ.cpp",
-        "include_proc_root.cpp", "has_include_oracle.cpp", "read_passwd.cpp", "fork_bomb.cpp",
-        "ptrace.cpp", "max_rss_small.cpp", "prlimit_self_ok.cpp"};
-    std::vector<test_support::Hostile> programs;
-    for (auto& h : test_support::load_hostile())
-      if (chosen.count(h.name)) programs.push_back(h);
-    if (programs.size() != chosen.size()) out += "only " + std::to_string(programs.size()) + " programs found\n";
     std::vector<JudgeRequest> reqs = test_support::run_requests(programs);
     JudgePool pool(**judge, 2);
     std::vector<JudgeResult> results = pool.judge_all(reqs);
@@ -77,6 +82,15 @@ std::string judge_as_nobody() {
 
 TEST(NonRootJudgeTest, ContainsTheSameProgramsAsNobody) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root, to run the judge as another user";
+  std::vector<test_support::Hostile> programs = chosen_programs();
+  // The box, where nobody can run it whatever the checkout's permissions.
+  auto helpers = TempDir::create("stepcoder-nonroot-helpers");
+  ASSERT_TRUE(helpers) << helpers.error();
+  auto box = find_helper("stepcoder-box");
+  ASSERT_TRUE(box) << box.error();
+  std::filesystem::copy_file(*box, helpers->file("stepcoder-box"));
+  ::chmod(helpers->path().c_str(), 0755);
+  ::chmod(helpers->file("stepcoder-box").c_str(), 0755);
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   pid_t pid = ::fork();
@@ -84,11 +98,12 @@ TEST(NonRootJudgeTest, ContainsTheSameProgramsAsNobody) {
   if (pid == 0) {
     ::close(fds[0]);
     std::string report;
-    if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
+    ::setenv("STEPCODER_HELPERS", helpers->path().c_str(), 1);
+    if (::chdir("/") != 0 || ::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
         ::setresuid(kNobody, kNobody, kNobody) != 0)
       report = "cannot become nobody\n";
     else
-      report = judge_as_nobody();
+      report = judge_as_nobody(programs);
     ssize_t n = ::write(fds[1], report.data(), report.size());
     ::_exit(n == static_cast<ssize_t>(report.size()) ? 0 : 1);
   }
