@@ -27,6 +27,7 @@ using stepcoder::testing::run_cli;
 tasks::Problem problem() {
   tasks::Problem p;
   p.task_id = "sum/pos";
+  p.entry_point = "sum_pos";
   p.prompt = "#include <bits/stdc++.h>\nusing namespace std;\n// Sum of the positive elements.\nint sum_pos(vector<int> a) {\n";
   p.canonical_solution = "    int s = 0;\n    for (int v : a) {\n        if (v > 0) s += v;\n    }\n    return s;\n}\n";
   p.tests.kind = sandbox::Tests::Kind::Assert;
@@ -126,8 +127,16 @@ TEST_F(ReplayVerbTest, AnEditedVerdictIsReported) {
   EXPECT_EQ(c.code, 1) << c.output;
   EXPECT_NE(c.output.find("step 0 index 1 sum/pos: verdict recorded passed, now failed"), std::string::npos) << c.output;
   EXPECT_NE(c.output.find("4 episodes re-judged, 1 differ"), std::string::npos) << c.output;
+  // Why: what the judge says now, and where the tests ran; then how verdicts moved.
+  EXPECT_NE(c.output.find("(failed: failed check tests.cpp:"), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("[tests apart from the program]"), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("verdict passed -> failed: 1 episodes"), std::string::npos) << c.output;
   Cli j = run_cli("replay " + dir_->path() + " --json --from-step 1");
   EXPECT_EQ(j.code, 0) << j.output;  // step 0 left out
+  // A store that records where the tests ran compares that too.
+  sql("UPDATE episodes SET isolation = 'in_process' WHERE step = 1 AND idx = 0");
+  Cli iso = run_cli("replay " + dir_->path() + " --from-step 1");
+  EXPECT_NE(iso.output.find("isolation recorded in_process, now split"), std::string::npos) << iso.output;
 }
 
 TEST_F(ReplayVerbTest, StagesShowHowEachProblemMoved) {
