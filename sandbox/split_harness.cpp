@@ -23,7 +23,7 @@ static const int no_sigpipe = (::signal(SIGPIPE, SIG_IGN), 0);
 [[noreturn]] inline void ended(const std::string& what, uint32_t id, const char* name) {
   std::string t = "the program " + what + " during call " + std::to_string(id) + " (" + name + ")";
   ::__sc_rep::record('E', t.data(), t.size());
-  ::_exit(3);
+  exit_now(3);
 }
 inline void finish(R& r, uint32_t id, const char* name) {
   if (r.bad || r.p != r.e) ended("sent a malformed reply", id, name);
@@ -52,10 +52,10 @@ template <class F, class... P> ret<F> call(const char* name, P&... a) {
   put(w, id);
   int d[] = {0, (put(w, static_cast<const typename std::decay<P>::type&>(a)), 0)...};
   (void)d;
-  if (!send_frame(5, w.b)) ended("stopped taking calls", id, name);
-  std::string b;
-  if (!recv_frame(6, b)) ended("ended", id, name);
-  R r{b.data(), b.data() + b.size(), false};
+  if (!send_frame(5, w)) ended("stopped taking calls", id, name);
+  Frame f;
+  if (!recv_frame(6, f)) ended("ended", id, name);
+  R r = f.reader();
   uint32_t echo = 0;
   uint8_t status = 0;
   get(r, echo);
@@ -96,9 +96,9 @@ template <class F> int serve(F* fn) {
   typedef typename sig<F>::values V;
   typedef typename make_seq<std::tuple_size<V>::value>::type S;
   for (;;) {
-    std::string b;
-    if (!recv_frame(5, b)) return 0;
-    R r{b.data(), b.data() + b.size(), false};
+    Frame f;
+    if (!recv_frame(5, f)) return 0;
+    R r = f.reader();
     uint32_t id = 0;
     get(r, id);
     V v;
@@ -110,14 +110,14 @@ template <class F> int serve(F* fn) {
       invoke<ret<F>>::run(body, fn, v, S());
       put_outs<F>(body, v, S());
       put(w, static_cast<uint8_t>(0));
-      w.b += body.b;
+      if (body.size()) w.add(body.p + 4, body.size());
     } catch (const std::exception& e) {
       put(w, static_cast<uint8_t>(1));
-      put(w, std::string(e.what()));
+      put_text(w, e.what(), std::strlen(e.what()));
     } catch (...) {
       put(w, static_cast<uint8_t>(2));
     }
-    if (!send_frame(6, w.b)) return 0;
+    if (!send_frame(6, w)) return 0;
   }
 }
 }  // namespace __sc
