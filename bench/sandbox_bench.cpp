@@ -4,7 +4,10 @@
 //     plain fork+exec+wait of it (goal <= 1.3x);
 //  2. judging throughput (programs/s) of fresh programs without and with the precompiled
 //     header, and of repeated programs with the compile cache, vs plain `g++ -O0` + run per
-//     program (goal: at least 3x faster).
+//     program (goal: at least 3x faster);
+//  3. assert tests: fresh completions judged with the tests apart from the program (a test
+//     process, compiled once, calling the program over a pipe) vs in the program's process, and
+//     the cost of one call, from tests that call the entry point 20,000 times either way.
 // Usage: sandbox_bench [--runs N] [--programs M]
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -124,6 +127,62 @@ double judge_rate(SandboxJudge& judge, int n, int offset) {
   return n / (ms_since(t) / 1000);
 }
 
+// An assert-style problem: `long long add_up(vector<int> v)`; completion i is a correct
+// solution spelled differently for every i, so each one is a fresh compile.
+std::string assert_program(int i) {
+  return "#include <bits/stdc++.h>\nusing namespace std;\nlong long add_up(vector<int> v) {\n"
+         "    long long s = " + std::to_string(i) + " - " + std::to_string(i) +
+         ";\n    for (int x : v) s += x;\n    return s;\n}\n";
+}
+
+Tests assert_tests(bool apart, int calls) {
+  Tests t;
+  t.kind = Tests::Kind::Assert;
+  t.code = "int main() {\n    long long s = 0;\n    for (int i = 0; i < " + std::to_string(calls) +
+           "; ++i) s += add_up({1, 2, i});\n    assert(s == 3LL * " + std::to_string(calls) +
+           " + " + std::to_string(int64_t{calls} * (calls - 1) / 2) + "LL);\n"
+           "    assert(add_up({}) == 0);\n}\n";
+  if (apart) t.entry = {"add_up", "long long add_up(vector<int> v)",
+                        "#include <bits/stdc++.h>\nusing namespace std;\n"};
+  return t;
+}
+
+// Seconds to judge n fresh completions (offset..offset+n-1) against the same tests.
+double assert_seconds(SandboxJudge& judge, bool apart, int calls, int n, int offset) {
+  auto t = Clock::now();
+  for (int i = 0; i < n; ++i) {
+    JudgeRequest req;
+    req.program = assert_program(offset + i);
+    req.tests = assert_tests(apart, calls);
+    auto r = judge.judge(req);
+    if (r.verdict != Verdict::Passed) die("assert program did not pass: " + r.message);
+    if ((r.isolation == Isolation::Split) != apart) die("the tests did not run where asked");
+  }
+  return ms_since(t) / 1000;
+}
+
+void bench_assert(SandboxJudge& judge, int n, int salt) {
+  assert_seconds(judge, true, 1, 1, salt);  // the test process, compiled once per problem
+  assert_seconds(judge, true, 20000, 1, salt);
+  double apart = 0, together = 0;
+  for (int i = 0; i < n; ++i) {  // interleaved, so load changes hit both alike
+    apart += assert_seconds(judge, true, 1, 1, salt + 10 + i);
+    together += assert_seconds(judge, false, 1, 1, salt + 10 + n + i);
+  }
+  // Per call: the same cached binaries (in one process, the tests are part of the program:
+  // both compiled first), tests calling 20,000 times vs once.
+  assert_seconds(judge, false, 20000, 1, salt + 10 + n);
+  double split_many = assert_seconds(judge, true, 20000, 1, salt);
+  double split_one = assert_seconds(judge, true, 1, 1, salt);
+  double one_many = assert_seconds(judge, false, 20000, 1, salt + 10 + n);
+  double one_one = assert_seconds(judge, false, 1, 1, salt + 10 + n);
+  std::printf("assert tests, %d fresh completions each (programs/s):\n", n);
+  std::printf("  in one process             %7.2f  (baseline)\n", n / together);
+  std::printf("  apart from the program     %7.2f  %.2fx\n", n / apart, together / apart);
+  std::printf("  one call: apart %.1f us, in one process %.2f us\n",
+              (split_many - split_one) / 19999 * 1e6, (one_many - one_one) / 19999 * 1e6);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,5 +213,6 @@ int main(int argc, char** argv) {
   std::printf("  judge, no PCH, no cache    %7.2f  %.2fx\n", fresh_plain, fresh_plain / base);
   std::printf("  judge, PCH, fresh programs %7.2f  %.2fx\n", fresh_pch, fresh_pch / base);
   std::printf("  judge, PCH, cache hits     %7.2f  %.2fx (goal >= 3x)\n", cached, cached / base);
+  bench_assert(**with_pch, programs, salt + 2 * programs);
   return 0;
 }
