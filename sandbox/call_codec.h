@@ -13,6 +13,6 @@ namespace stepcoder::sandbox {
 // std::string, vector, deque, list, set, multiset, unordered_set, map, multimap,
 // unordered_map, pair, tuple, array, nested), frames over pipes (send_frame, recv_frame), and
 // sig<F>: the return and parameter types of a function type. Other types do not compile.
-const char* call_codec_source();
+const char* call_codec_source();  // after raw_syscall_source() (harness.h)
 
 }  // namespace stepcoder::sandbox

@@ -14,17 +14,26 @@ namespace {
 // Names are reserved identifiers (double underscore), which a conforming program may not
 // define. Records are written with raw system calls and lengths counted by hand: a program that
 // defines write(), strlen() or memcpy() of its own reaches nothing here.
-constexpr const char* kReportRuntime = R"HARNESS(
-namespace __sc_rep {
+constexpr const char* kRawSyscalls = R"HARNESS(
+namespace __sc_sys {
 inline long sys3(long n, long a, long b, long c) {
 #if defined(__x86_64__)
   long r;
   __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
   return r;
 #else
-#error "the assert harness reports through x86-64 system calls"
+#error "the judge's harness speaks x86-64 system calls"
 #endif
 }
+[[noreturn]] inline void exit_now(int code) {
+  for (;;) sys3(231, code, 0, 0);  // exit_group
+}
+}
+)HARNESS";
+
+constexpr const char* kReportRuntime = R"HARNESS(
+namespace __sc_rep {
+using ::__sc_sys::sys3;
 inline unsigned long len(const char* s) { unsigned long n = 0; while (s[n]) ++n; return n; }
 inline void out(const char* p, unsigned long n) {
   while (n > 0) {
@@ -135,6 +144,7 @@ CheckedCode rewrite_checks(const std::string& test_code) {
   return out;
 }
 
+const char* raw_syscall_source() { return kRawSyscalls; }
 const char* report_runtime_source() { return kReportRuntime; }
 
 std::string tests_prologue() { return kPrologue; }
@@ -149,6 +159,7 @@ AssembledTests assemble_assert_tests(const std::string& program, const std::stri
   out.source = program;
   if (!out.source.empty() && out.source.back() != '\n') out.source += '\n';
   out.source += std::string("#line 1 \"") + kHarnessFile + "\"\n";
+  out.source += kRawSyscalls;
   out.source += kReportRuntime;
   out.source += kPrologue;
   out.source += std::string("#line 1 \"") + kTestsFile + "\"\n";

@@ -21,7 +21,10 @@ struct CheckedCode {
 };
 CheckedCode rewrite_checks(const std::string& test_code);
 
-// The reporting runtime and check macros, as C++ text for the binary that runs the test code:
+// Namespace __sc_sys: sys3(nr, a, b, c), a raw x86-64 system call, and exit_now(code), as C++
+// text for both sides of the judge's harness, so no libc function a program may define is called.
+const char* raw_syscall_source();
+// The reporting runtime (after raw_syscall_source()) and check macros, as C++ text for the binary that runs the test code:
 // records go straight to kReportFd through raw system calls, so nothing the program defines
 // (write, strlen, ...) sits in the path.
 const char* report_runtime_source();

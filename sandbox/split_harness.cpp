@@ -187,6 +187,7 @@ Expected<SplitTests> split_tests(const Tests& tests) {
   std::string decl = "namespace __sc_decl {\n" + e.declaration + ";\n}\n";
   std::string& t = out.tests_source;
   t = std::string("#line 1 \"") + kHarnessFile + "\"\n";
+  t += raw_syscall_source();
   t += call_codec_source();
   t += report_runtime_source();
   t += kCaller;
@@ -200,7 +201,7 @@ Expected<SplitTests> split_tests(const Tests& tests) {
   t += std::string("#line 1 \"") + kTestsFile + "\"\n";
   t += out.checks.code;
   t += tests_epilogue("  ::__sc_rep::record('D', \"\", 0);\n");
-  out.server = std::string("\n#line 1 \"") + kHarnessFile + "\"\n" + decl + call_codec_source() + kServer +
+  out.server = std::string("\n#line 1 \"") + kHarnessFile + "\"\n" + decl + raw_syscall_source() + call_codec_source() + kServer +
                "int main() { return __sc::serve<decltype(__sc_decl::" + e.name + ")>(&" + e.name + "); }\n";
   return out;
 }
