@@ -27,7 +27,7 @@ Expected<std::unique_ptr<InferenceModel>> InferenceModel::load(const std::string
   if (file_exists(path + "/config.json")) {  // a Hugging Face Llama directory
     auto m = import_llama(path, device);
     if (!m) return Error(m.error());
-    auto tok = Tokenizer::load(path + "/tokenizer.model");
+    auto tok = Tokenizer::load(path);  // tokenizer.json, else tokenizer.model
     if (!tok) return Error("loading " + path + ": " + tok.error());
     impl->model = *m;
     impl->config = (*m)->config();
@@ -45,7 +45,12 @@ Expected<std::unique_ptr<InferenceModel>> InferenceModel::load(const std::string
 Expected<std::vector<Sample>> InferenceModel::generate(const std::vector<std::string>& prompts,
                                                        const SamplingConfig& cfg) {
   std::vector<std::vector<int>> ids;
-  for (const std::string& p : prompts) ids.push_back(impl_->tokenizer->encode_ids(p));
+  const Tokenizer& tok = *impl_->tokenizer;
+  for (const std::string& p : prompts) {
+    std::vector<int> one = tok.prefix_ids();  // the post-processor's BOS, where it has one
+    for (int id : tok.encode_ids(p)) one.push_back(id);
+    ids.push_back(std::move(one));
+  }
   auto done = model::generate(impl_->model, *impl_->tokenizer, ids, cfg);
   if (!done) return Error(done.error());
   std::vector<Sample> out;

@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "model/hf_tokenizer.h"
 #include "model/spm_bridge.h"
 #include "util/files.h"
 
@@ -15,6 +16,13 @@ namespace stepcoder::model {
 namespace {
 
 const std::string kSpace = "\xE2\x96\x81";  // SentencePiece's visible space
+// How a checkpoint stores a Hugging Face tokenizer: this line, the byte length of
+// tokenizer.json and a newline, tokenizer.json, then tokenizer_config.json.
+const std::string kHfMagic = "stepcoder hugging face tokenizer 1\n";
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
 
 std::string unescape_piece(std::string p) {
   std::string out;
@@ -68,6 +76,12 @@ Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
 Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 Tokenizer::~Tokenizer() = default;
 Tokenizer::Tokenizer(const Tokenizer& o) : Tokenizer() {
+  if (o.hf_) {
+    hf_ = o.hf_;
+    serialized_ = o.serialized_;
+    bos_ = o.bos_, eos_ = o.eos_, pad_ = o.pad_;
+    return;
+  }
   Status st = init(o.serialized_, "copy");
   (void)st;  // the same bytes loaded once already
 }
@@ -100,6 +114,25 @@ Expected<Tokenizer> Tokenizer::train(const std::vector<std::string>& texts,
 }
 
 Expected<Tokenizer> Tokenizer::load(const std::string& path) {
+  if (is_directory(path) && !file_exists(path + "/tokenizer.json")) {
+    if (file_exists(path + "/tokenizer.model")) return load(path + "/tokenizer.model");
+    return Error("loading tokenizer: " + path + " holds neither tokenizer.json nor tokenizer.model");
+  }
+  if (is_directory(path) || ends_with(path, ".json")) {
+    std::string json_path = is_directory(path) ? path + "/tokenizer.json" : path;
+    std::string config_path = json_path.substr(0, json_path.rfind('/') + 1) + "tokenizer_config.json";
+    auto json = read_file(json_path);
+    if (!json) return Error("loading tokenizer: " + json.error());
+    std::string config;
+    if (file_exists(config_path)) {
+      auto c = read_file(config_path);
+      if (!c) return Error("loading tokenizer: " + c.error());
+      config = *c;
+    }
+    Tokenizer t;
+    if (Status st = t.init_hf(*json, config, json_path); !st) return Error(st.error());
+    return t;
+  }
   auto bytes = read_file(path);
   if (!bytes) return Error("loading tokenizer: " + bytes.error());
   return from_serialized(*bytes, path);
@@ -111,7 +144,23 @@ Expected<Tokenizer> Tokenizer::from_serialized(const std::string& bytes, const s
   return t;
 }
 
+Status Tokenizer::init_hf(const std::string& json, const std::string& config, const std::string& origin) {
+  auto hf = HfTokenizer::parse(json, config, origin);
+  if (!hf) return Error("loading tokenizer " + hf.error());
+  hf_ = std::shared_ptr<const HfTokenizer>(std::move(*hf));
+  serialized_ = kHfMagic + std::to_string(json.size()) + "\n" + json + config;
+  bos_ = hf_->bos_id(), eos_ = hf_->eos_id(), pad_ = hf_->pad_id();
+  return {};
+}
+
 Status Tokenizer::init(const std::string& bytes, const std::string& origin) {
+  if (bytes.compare(0, kHfMagic.size(), kHfMagic) == 0) {
+    size_t nl = bytes.find('\n', kHfMagic.size());
+    size_t n = nl == std::string::npos ? 0 : std::strtoull(bytes.c_str() + kHfMagic.size(), nullptr, 10);
+    if (nl == std::string::npos || n > bytes.size() - nl - 1)
+      return Error("loading tokenizer " + origin + ": the stored tokenizer.json is truncated");
+    return init_hf(bytes.substr(nl + 1, n), bytes.substr(nl + 1 + n), origin + " (its tokenizer.json)");
+  }
   if (Status st = open_bridge(); !st) return Error("loading tokenizer " + origin + ": " + st.error());
   std::string why = sp_->load(bytes);
   if (!why.empty())
@@ -186,6 +235,11 @@ Encoding Tokenizer::encode_plain(std::string_view text) const {
 }
 
 Encoding Tokenizer::encode(std::string_view text) const {
+  if (hf_) {
+    Encoding out;
+    hf_->encode(text, out);
+    return out;
+  }
   if (!pretok_) return encode_plain(text);
   Encoding out;
   for (const Segment& s : pretokenize(text, opts_)) {
@@ -204,6 +258,7 @@ Encoding Tokenizer::encode(std::string_view text) const {
 }
 
 std::string Tokenizer::decode(const std::vector<int>& ids) const {
+  if (hf_) return hf_->decode(ids);
   if (!pretok_) return sp_->decode(ids);
   std::string out;
   for (int id : ids) out += token_text(id);
@@ -212,13 +267,32 @@ std::string Tokenizer::decode(const std::vector<int>& ids) const {
 
 const std::string& Tokenizer::token_text(int id) const {
   static const std::string kEmpty;
+  if (hf_) return hf_->token_text(id);
   if (id < 0 || id >= static_cast<int>(texts_.size())) return kEmpty;
   return texts_[id];
 }
 
 std::string Tokenizer::piece(int id) const {
+  if (hf_) return hf_->piece(id);
   if (id < 0 || id >= vocab_size()) return "";
   return sp_->id_to_piece(id);
+}
+
+int Tokenizer::vocab_size() const { return hf_ ? hf_->vocab_size() : static_cast<int>(texts_.size()); }
+
+const std::vector<int>& Tokenizer::prefix_ids() const {
+  static const std::vector<int> kNone;
+  return hf_ ? hf_->prefix() : kNone;
+}
+
+const std::vector<int>& Tokenizer::suffix_ids() const {
+  static const std::vector<int> kNone;
+  return hf_ ? hf_->suffix() : kNone;
+}
+
+const std::string& Tokenizer::chat_template() const {
+  static const std::string kNone;
+  return hf_ ? hf_->chat_template() : kNone;
 }
 
 }  // namespace stepcoder::model

@@ -1,14 +1,17 @@
-// The tokenizer: SentencePiece with byte fallback behind the code-aware pre-tokenizer of
-// pretokenize.h, so any program round-trips exactly. Encoding returns each token's byte range
-// in the text, which coverage masks and error-line penalties map back to tokens.
+// The tokenizer, behind one interface: either the code-aware SentencePiece model that the
+// from-scratch policy learns (SentencePiece with byte fallback behind the pre-tokenizer of
+// pretokenize.h), or a Hugging Face `tokenizer.json` (hf_tokenizer.h) that a pretrained model
+// ships. Any program round-trips exactly. Encoding returns each token's byte range in the
+// text, which coverage masks and error-line penalties map back to tokens.
 //
 //   TokenizerTrainOptions opts;  opts.vocab_size = 1024;
 //   auto tok = Tokenizer::train(texts, opts);          // deterministic for a seed
+//   auto hf = Tokenizer::load("Qwen3-0.6B/");          // tokenizer.json + tokenizer_config.json
 //   if (!tok) die(tok.error());
 //   Encoding e = tok->encode("int f() {\n    return 1;\n}");
 //   // e.ids[i] covers bytes [e.spans[i].begin, e.spans[i].end) of the text
 //   std::string back = tok->decode(e.ids);             // == the text
-//   Status st = tok->save("tok.model");               // a plain SentencePiece model file
+//   Status st = tok->save("tok.model");               // SentencePiece: a plain model file
 #pragma once
 
 #include <cstdint>
@@ -18,21 +21,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/encoding.h"
 #include "model/pretokenize.h"
 #include "util/expected.h"
 
 namespace stepcoder::model {
 
 class SpmBridge;
+class HfTokenizer;
 
-struct TokenSpan {
-  int begin = 0, end = 0;  // bytes [begin, end) of the text
-};
-
-struct Encoding {
-  std::vector<int> ids;
-  std::vector<TokenSpan> spans;  // one per id
-};
 
 struct TokenizerTrainOptions {
   int vocab_size = 1024;     // includes 256 byte pieces and the fixed symbols
@@ -46,6 +43,8 @@ class Tokenizer {
  public:
   static Expected<Tokenizer> train(const std::vector<std::string>& texts,
                                    const TokenizerTrainOptions& opts);
+  // A SentencePiece model file, a tokenizer.json (its tokenizer_config.json beside it is read
+  // too), or a Hugging Face model directory holding them.
   static Expected<Tokenizer> load(const std::string& path);
   // `origin` names the source in errors ("checkpoint run/last.pt").
   static Expected<Tokenizer> from_serialized(const std::string& bytes, const std::string& origin);
@@ -65,13 +64,21 @@ class Tokenizer {
   const std::string& token_text(int id) const;
   std::string piece(int id) const;  // SentencePiece's name of the token
 
-  int vocab_size() const { return static_cast<int>(texts_.size()); }
+  int vocab_size() const;
   int bos_id() const { return bos_; }
   int eos_id() const { return eos_; }
   int pad_id() const { return pad_; }
   // False for a plain SentencePiece model (e.g. a Llama tokenizer.model): whole-text encoding.
   bool code_pretokenized() const { return pretok_; }
   const PretokOptions& pretok_options() const { return opts_; }
+
+  // A Hugging Face tokenizer.json; then the following come from it and its config.
+  bool hugging_face() const { return hf_ != nullptr; }
+  // The special tokens the post-processor puts before and after a text (Llama 3.1's BOS).
+  const std::vector<int>& prefix_ids() const;
+  const std::vector<int>& suffix_ids() const;
+  // tokenizer_config.json's chat template ("" when none).
+  const std::string& chat_template() const;
 
  private:
   Tokenizer();
@@ -81,7 +88,10 @@ class Tokenizer {
   Encoding encode_plain(std::string_view text) const;
 
   std::string serialized_;
+  Status init_hf(const std::string& json, const std::string& config, const std::string& origin);
+
   std::unique_ptr<SpmBridge> sp_;
+  std::shared_ptr<const HfTokenizer> hf_;  // immutable and thread-safe: copies share it
   std::vector<std::string> texts_;       // decoded bytes of each id
   std::unordered_map<std::string, int> fixed_;  // fixed symbol name -> id
   int byte_ids_[256] = {};

@@ -13,6 +13,8 @@ PACKAGES=(
   # sandbox, config, CLI, JSON, storage, hashing, tokenizer
   libseccomp-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsqlite3-dev libxxhash-dev libsentencepiece-dev zlib1g-dev
+  # Hugging Face tokenizers: regex pre-tokenizers (PCRE2), the NFC normalizer (ICU)
+  libpcre2-dev libicu-dev
   # tests
   libgtest-dev libgmock-dev chromium
   # what the bundled and external data sets include when they compile

@@ -15,6 +15,7 @@ Expected<std::string> read_maybe_gz(const std::string& path);
 Status write_file_atomic(const std::string& path, const std::string& data);
 Status make_dirs(const std::string& path);
 bool file_exists(const std::string& path);
+bool is_directory(const std::string& path);
 
 // A directory removed with its contents when the object goes out of scope.
 class TempDir {
