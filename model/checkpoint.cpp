@@ -16,18 +16,35 @@ namespace {
 constexpr const char* kFormat = "stepcoder-checkpoint-v1";
 
 nlohmann::json config_to_json(const ModelConfig& c) {
+  const RopeScaling& r = c.rope_scaling;
   return {{"vocab_size", c.vocab_size}, {"dim", c.dim}, {"layers", c.layers}, {"heads", c.heads},
           {"kv_heads", c.kv_heads}, {"mlp_hidden", c.mlp_hidden}, {"context", c.context},
           {"rope_theta", c.rope_theta}, {"norm_eps", c.norm_eps},
-          {"tie_embeddings", c.tie_embeddings}};
+          {"tie_embeddings", c.tie_embeddings}, {"architecture", c.architecture},
+          {"head_dim", c.head_dim_override}, {"qkv_bias", c.qkv_bias}, {"o_bias", c.o_bias},
+          {"qk_norm", c.qk_norm},
+          {"rope_scaling", {{"kind", r.kind}, {"factor", r.factor}, {"low_freq_factor", r.low_freq_factor},
+                            {"high_freq_factor", r.high_freq_factor}, {"original_context", r.original_context}}}};
 }
 
+// Checkpoints written before the architecture fields hold the from-scratch defaults.
 ModelConfig config_from_json(const nlohmann::json& j) {
   ModelConfig c;
   c.vocab_size = j.at("vocab_size"), c.dim = j.at("dim"), c.layers = j.at("layers");
   c.heads = j.at("heads"), c.kv_heads = j.at("kv_heads"), c.mlp_hidden = j.at("mlp_hidden");
   c.context = j.at("context"), c.rope_theta = j.at("rope_theta"), c.norm_eps = j.at("norm_eps");
   c.tie_embeddings = j.at("tie_embeddings");
+  c.architecture = j.value("architecture", c.architecture);
+  c.head_dim_override = j.value("head_dim", 0);
+  c.qkv_bias = j.value("qkv_bias", false), c.o_bias = j.value("o_bias", false);
+  c.qk_norm = j.value("qk_norm", false);
+  if (j.contains("rope_scaling")) {
+    const auto& r = j["rope_scaling"];
+    c.rope_scaling.kind = r.value("kind", ""), c.rope_scaling.factor = r.value("factor", 1.0);
+    c.rope_scaling.low_freq_factor = r.value("low_freq_factor", 1.0);
+    c.rope_scaling.high_freq_factor = r.value("high_freq_factor", 4.0);
+    c.rope_scaling.original_context = r.value("original_context", 0);
+  }
   return c;
 }
 

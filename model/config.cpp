@@ -10,19 +10,31 @@ std::string describe_shape(const ModelConfig& c) {
          std::to_string(c.layers) + ", heads " + std::to_string(c.heads) + ", kv_heads " +
          std::to_string(c.resolved_kv_heads()) + ", mlp_hidden " +
          std::to_string(c.resolved_mlp_hidden()) + ", context " + std::to_string(c.context) +
-         (c.tie_embeddings ? ", tied head" : ", separate head");
+         (c.tie_embeddings ? ", tied head" : ", separate head") +
+         (c.head_dim_override ? ", head_dim " + std::to_string(c.head_dim_override) : "") +
+         (c.qkv_bias ? ", qkv bias" : "") + (c.o_bias ? ", o bias" : "") + (c.qk_norm ? ", q/k norm" : "") +
+         (c.rope_scaling.kind.empty() ? "" : ", rope " + c.rope_scaling.kind);
 }
 
 Status validate(const ModelConfig& c) {
   auto bad = [](const std::string& why) { return Error("model config: " + why); };
   if (c.dim <= 0 || c.layers <= 0 || c.heads <= 0 || c.context <= 0)
     return bad("dim, layers, heads and context must be positive");
-  if (c.dim % c.heads != 0)
+  if (c.head_dim_override < 0) return bad("head_dim must not be negative");
+  if (c.head_dim_override == 0 && c.dim % c.heads != 0)
     return bad("model.heads " + std::to_string(c.heads) + " does not divide model.dim " +
                std::to_string(c.dim) + " (HINT: use heads that divide the width, e.g. 8 for 256)");
   if (c.head_dim() % 2 != 0)
-    return bad("head size dim/heads = " + std::to_string(c.head_dim()) +
-               " must be even for rotary positions");
+    return bad("head size " + std::to_string(c.head_dim()) + " must be even for rotary positions");
+  const std::string& k = c.rope_scaling.kind;
+  if (!k.empty() && k != "linear" && k != "dynamic" && k != "llama3")
+    return bad("rope scaling '" + k + "' is none of linear, dynamic, llama3");
+  if (!k.empty() && !(c.rope_scaling.factor >= 1.0))
+    return bad("rope scaling factor " + std::to_string(c.rope_scaling.factor) + " must be at least 1");
+  if (k == "llama3" && c.rope_scaling.original_context <= 0)
+    return bad("rope scaling '" + k + "' needs original_max_position_embeddings");
+  if (k == "llama3" && !(c.rope_scaling.high_freq_factor > c.rope_scaling.low_freq_factor))
+    return bad("llama3 rope scaling needs high_freq_factor > low_freq_factor");
   if (c.kv_heads < 0 || c.heads % c.resolved_kv_heads() != 0)
     return bad("model.kv_heads " + std::to_string(c.kv_heads) + " must divide model.heads " +
                std::to_string(c.heads));
@@ -45,8 +57,8 @@ void describe(ModelConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".tie_embeddings", &c.tie_embeddings, "output head shares the embedding matrix");
   s.add(p + ".device", &c.device, "torch device: cpu, cuda or cuda:N");
   s.add(p + ".threads", &c.threads, "CPU threads for LibTorch").range(1, 1024);
-  s.add(p + ".tokenizer", &c.tokenizer, "SentencePiece model; empty = train one into the run directory");
-  s.add(p + ".init_from", &c.init_from, "start from a checkpoint (.pt) or a Hugging Face Llama directory");
+  s.add(p + ".tokenizer", &c.tokenizer, "SentencePiece model, tokenizer.json or Hugging Face directory; empty = train one into the run directory");
+  s.add(p + ".init_from", &c.init_from, "start from a checkpoint (.pt) or a Hugging Face model directory");
   s.add(p + ".seed", &c.seed, "seed of initialization and data order").range(0, 9e18);
 }
 

@@ -21,6 +21,15 @@ class ConfigSchema;
 
 namespace stepcoder::model {
 
+// Rotary position scaling of long-context checkpoints (Hugging Face `rope_scaling`).
+struct RopeScaling {
+  std::string kind;              // "" (none), "linear", "dynamic", "llama3"
+  double factor = 1.0;
+  double low_freq_factor = 1.0;  // llama3
+  double high_freq_factor = 4.0; // llama3
+  int original_context = 0;      // llama3, dynamic: original_max_position_embeddings
+};
+
 struct ModelConfig {
   int vocab_size = 0;     // 0: taken from the tokenizer
   int dim = 256;          // width of the residual stream
@@ -35,10 +44,18 @@ struct ModelConfig {
   std::string device = "cpu";  // "cpu" or "cuda" (when LibTorch was built with it)
   int threads = 2;             // intra-op CPU threads (torch::set_num_threads)
   std::string tokenizer;       // path of the SentencePiece model ("" = train one for the run)
-  std::string init_from;       // a checkpoint (.pt) or a Hugging Face Llama directory to start from
+  std::string init_from;       // a checkpoint (.pt) or a Hugging Face model directory to start from
   int64_t seed = 1234;
+  // Architecture details that Hugging Face checkpoints bring (hf_model.h); the from-scratch
+  // model keeps the defaults. Stored in checkpoints, not YAML keys.
+  std::string architecture = "llama";  // llama, mistral, qwen2, qwen3: names and export
+  int head_dim_override = 0;   // 0: dim / heads (Qwen3 and Llama 3.2 can set it explicitly)
+  bool qkv_bias = false;       // biases on q, k and v (Qwen2)
+  bool o_bias = false;         // a bias on the output projection too (Llama attention_bias)
+  bool qk_norm = false;        // RMSNorm of each head of q and k before rotation (Qwen3)
+  RopeScaling rope_scaling;
 
-  int head_dim() const { return dim / heads; }
+  int head_dim() const { return head_dim_override > 0 ? head_dim_override : dim / heads; }
   int resolved_kv_heads() const { return kv_heads > 0 ? kv_heads : heads; }
   int resolved_mlp_hidden() const { return mlp_hidden > 0 ? mlp_hidden : (8 * dim / 3 + 31) / 32 * 32; }
 };

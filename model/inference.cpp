@@ -2,10 +2,12 @@
 // interface; LibTorch errors come back as Expected errors with context.
 #include "model/inference.h"
 
+#include <malloc.h>
+
 #include <chrono>
 
 #include "model/checkpoint.h"
-#include "model/llama_import.h"
+#include "model/hf_model.h"
 #include "model/sampling.h"
 #include "util/files.h"
 
@@ -24,11 +26,15 @@ Expected<std::unique_ptr<InferenceModel>> InferenceModel::load(const std::string
                                                                const std::string& device, int threads) {
   init_torch_runtime(threads);
   auto impl = std::make_unique<Impl>();
-  if (file_exists(path + "/config.json")) {  // a Hugging Face Llama directory
-    auto m = import_llama(path, device);
-    if (!m) return Error(m.error());
+  if (is_hf_dir(path)) {  // a Hugging Face model directory
+    // The tokenizer first: parsing a large tokenizer.json peaks at a few hundred MB, handed
+    // back to the system before the weights arrive. The config is checked before either.
+    if (auto cfg = read_hf_config(path + "/config.json"); !cfg) return Error(cfg.error());
     auto tok = Tokenizer::load(path);  // tokenizer.json, else tokenizer.model
     if (!tok) return Error("loading " + path + ": " + tok.error());
+    ::malloc_trim(0);
+    auto m = import_hf(path, device);
+    if (!m) return Error(m.error());
     impl->model = *m;
     impl->config = (*m)->config();
     impl->tokenizer = std::make_shared<Tokenizer>(std::move(*tok));
@@ -46,11 +52,7 @@ Expected<std::vector<Sample>> InferenceModel::generate(const std::vector<std::st
                                                        const SamplingConfig& cfg) {
   std::vector<std::vector<int>> ids;
   const Tokenizer& tok = *impl_->tokenizer;
-  for (const std::string& p : prompts) {
-    std::vector<int> one = tok.prefix_ids();  // the post-processor's BOS, where it has one
-    for (int id : tok.encode_ids(p)) one.push_back(id);
-    ids.push_back(std::move(one));
-  }
+  for (const std::string& p : prompts) ids.push_back(tok.encode_prompt(p));
   auto done = model::generate(impl_->model, *impl_->tokenizer, ids, cfg);
   if (!done) return Error(done.error());
   std::vector<Sample> out;
@@ -61,6 +63,41 @@ Expected<std::vector<Sample>> InferenceModel::generate(const std::vector<std::st
     out.push_back(std::move(s));
   }
   return out;
+}
+
+Expected<InferenceModel::Scored> InferenceModel::score(const std::string& text) {
+  const Tokenizer& tok = *impl_->tokenizer;
+  Scored out;
+  out.ids = tok.encode_prompt(text);
+  out.ids.insert(out.ids.end(), tok.suffix_ids().begin(), tok.suffix_ids().end());
+  if (out.ids.size() < 2) return Error("the text gives " + std::to_string(out.ids.size()) + " token(s): nothing to score");
+  if (static_cast<int>(out.ids.size()) > impl_->config.context)
+    return Error("the text gives " + std::to_string(out.ids.size()) + " tokens, more than the model's context of " +
+                 std::to_string(impl_->config.context));
+  try {
+    torch::NoGradGuard no_grad;
+    impl_->model->eval();
+    std::vector<int64_t> ids(out.ids.begin(), out.ids.end());
+    auto t = torch::tensor(ids, torch::kLong).unsqueeze(0).to(impl_->model->tok_embeddings->weight.device());
+    // The head a chunk of positions at a time: a (T, vocab) matrix of a 150k vocabulary is
+    // 600 MB for 1,000 tokens.
+    auto h = impl_->model->trunk(t).squeeze(0);  // (T, C)
+    const int64_t T = h.size(0), chunk = 64;
+    for (int64_t b = 0; b + 1 < T; b += chunk) {
+      int64_t n = std::min(chunk, T - 1 - b);
+      auto logp = torch::log_softmax(impl_->model->head(h.narrow(0, b, n)).to(torch::kFloat32), -1);
+      auto next = t.squeeze(0).narrow(0, b + 1, n).unsqueeze(1);
+      auto lp = logp.gather(1, next).squeeze(1).to(torch::kCPU).contiguous();
+      out.logprobs.insert(out.logprobs.end(), lp.data_ptr<float>(), lp.data_ptr<float>() + n);
+    }
+  } catch (const c10::Error& e) {
+    return Error(std::string("scoring: ") + e.what_without_backtrace());
+  }
+  return out;
+}
+
+Status InferenceModel::export_hf(const std::string& dir, const std::string& dtype) {
+  return model::export_hf(impl_->model, *impl_->tokenizer, dir, dtype);
 }
 
 const Tokenizer& InferenceModel::tokenizer() const { return *impl_->tokenizer; }

@@ -1,5 +1,5 @@
-// The policy without LibTorch in the interface: load a checkpoint (or a Hugging Face Llama
-// directory) and sample text. For the CLI and libraries that must not include <torch/torch.h>;
+// The policy without LibTorch in the interface: load a checkpoint (or a Hugging Face model
+// directory), sample text, score a text, export. For the CLI and libraries that must not include <torch/torch.h>;
 // training code uses transformer.h and sampling.h directly.
 //
 //   auto m = InferenceModel::load("run/checkpoints/best.pt", "cpu", /*threads=*/2);
@@ -32,6 +32,15 @@ class InferenceModel {
   ~InferenceModel();
   Expected<std::vector<Sample>> generate(const std::vector<std::string>& prompts,
                                          const SamplingConfig& cfg);
+  // The text's ids with the post-processor's special tokens, and logprobs[i] = log p(ids[i+1] |
+  // ids[0..i]) in float32.
+  struct Scored {
+    std::vector<int> ids;
+    std::vector<float> logprobs;
+  };
+  Expected<Scored> score(const std::string& text);
+  // A Hugging Face directory (hf_model.h): config.json, model.safetensors, tokenizer files.
+  Status export_hf(const std::string& dir, const std::string& dtype);
   const Tokenizer& tokenizer() const;
   const ModelConfig& config() const;
   int64_t parameter_count() const;

@@ -206,6 +206,16 @@ Status Tokenizer::save(const std::string& path) const {
   return {};
 }
 
+Status Tokenizer::save_files(const std::string& dir) const {
+  if (!hf_) return save(dir + "/tokenizer.model");
+  size_t nl = serialized_.find('\n', kHfMagic.size());
+  size_t n = std::strtoull(serialized_.c_str() + kHfMagic.size(), nullptr, 10);
+  std::string config = serialized_.substr(nl + 1 + n);
+  if (Status st = write_file_atomic(dir + "/tokenizer.json", serialized_.substr(nl + 1, n)); !st) return st;
+  if (config.empty()) return {};
+  return write_file_atomic(dir + "/tokenizer_config.json", config);
+}
+
 void Tokenizer::encode_word(std::string_view text, size_t offset, Encoding& out) const {
   std::vector<int> ids = sp_->encode(std::string(text));
   // Offsets follow from the exact per-token texts; when they do not add up to the segment
@@ -279,6 +289,13 @@ std::string Tokenizer::piece(int id) const {
 }
 
 int Tokenizer::vocab_size() const { return hf_ ? hf_->vocab_size() : static_cast<int>(texts_.size()); }
+
+std::vector<int> Tokenizer::encode_prompt(std::string_view text) const {
+  std::vector<int> ids = prefix_ids();
+  Encoding e = encode(text);
+  ids.insert(ids.end(), e.ids.begin(), e.ids.end());
+  return ids;
+}
 
 const std::vector<int>& Tokenizer::prefix_ids() const {
   static const std::vector<int> kNone;

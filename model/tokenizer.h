@@ -55,10 +55,15 @@ class Tokenizer {
   ~Tokenizer();
 
   Status save(const std::string& path) const;
+  // Into a model directory: tokenizer.json and tokenizer_config.json (Hugging Face), or
+  // tokenizer.model (SentencePiece).
+  Status save_files(const std::string& dir) const;
   const std::string& serialized() const { return serialized_; }
 
   Encoding encode(std::string_view text) const;
   std::vector<int> encode_ids(std::string_view text) const { return encode(text).ids; }
+  // A sequence's start: prefix_ids() (the post-processor's BOS, where it has one), then the text.
+  std::vector<int> encode_prompt(std::string_view text) const;
   std::string decode(const std::vector<int>& ids) const;
   // The exact bytes one token decodes to ("" for control tokens such as EOS).
   const std::string& token_text(int id) const;

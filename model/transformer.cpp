@@ -18,6 +18,27 @@ torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos, const
   return x * cos + rotate_half(x) * sin;
 }
 
+// Rotary frequencies as Hugging Face computes them (float32 throughout), with the scaling of
+// long-context checkpoints: linear divides every frequency by the factor; llama3 divides the
+// low frequencies, keeps the high ones and blends between. Dynamic NTK scaling changes nothing
+// at positions inside max_position_embeddings, which is all this model accepts.
+torch::Tensor rope_inv_freq(const ModelConfig& c) {
+  const int64_t hd = c.head_dim();
+  auto exps = torch::arange(0, hd, 2, torch::kLong).to(torch::kFloat32) / static_cast<float>(hd);
+  auto inv = torch::pow(torch::tensor(static_cast<float>(c.rope_theta)), exps).reciprocal();
+  const RopeScaling& r = c.rope_scaling;
+  if (r.kind == "linear") return inv / r.factor;
+  if (r.kind != "llama3") return inv;
+  const double old_len = r.original_context;
+  const double low_wavelen = old_len / r.low_freq_factor, high_wavelen = old_len / r.high_freq_factor;
+  auto wavelen = 2 * M_PI / inv;
+  auto scaled = torch::where(wavelen > low_wavelen, inv / r.factor, inv);
+  auto smooth = (old_len / wavelen - r.low_freq_factor) / (r.high_freq_factor - r.low_freq_factor);
+  auto smoothed = (1 - smooth) * scaled / r.factor + smooth * scaled;
+  auto medium = (wavelen < high_wavelen).logical_not() & (wavelen > low_wavelen).logical_not();
+  return torch::where(medium, smoothed, scaled);
+}
+
 }  // namespace
 
 RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : eps_(eps) {
@@ -31,19 +52,26 @@ torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
 
 AttentionImpl::AttentionImpl(const ModelConfig& c)
     : heads_(c.heads), kv_heads_(c.resolved_kv_heads()), head_dim_(c.head_dim()) {
-  auto lin = [](int64_t in, int64_t out) { return torch::nn::LinearOptions(in, out).bias(false); };
-  wq = register_module("wq", torch::nn::Linear(lin(c.dim, heads_ * head_dim_)));
-  wk = register_module("wk", torch::nn::Linear(lin(c.dim, kv_heads_ * head_dim_)));
-  wv = register_module("wv", torch::nn::Linear(lin(c.dim, kv_heads_ * head_dim_)));
-  wo = register_module("wo", torch::nn::Linear(lin(heads_ * head_dim_, c.dim)));
+  auto lin = [](int64_t in, int64_t out, bool bias) { return torch::nn::LinearOptions(in, out).bias(bias); };
+  wq = register_module("wq", torch::nn::Linear(lin(c.dim, heads_ * head_dim_, c.qkv_bias)));
+  wk = register_module("wk", torch::nn::Linear(lin(c.dim, kv_heads_ * head_dim_, c.qkv_bias)));
+  wv = register_module("wv", torch::nn::Linear(lin(c.dim, kv_heads_ * head_dim_, c.qkv_bias)));
+  wo = register_module("wo", torch::nn::Linear(lin(heads_ * head_dim_, c.dim, c.o_bias)));
+  if (c.qk_norm) {
+    q_norm = register_module("q_norm", RMSNorm(head_dim_, c.norm_eps));
+    k_norm = register_module("k_norm", RMSNorm(head_dim_, c.norm_eps));
+  }
 }
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
                                      const torch::Tensor& sin, const torch::Tensor& mask,
                                      KVCache* cache, int layer) {
   const int64_t B = x.size(0), T = x.size(1);
-  auto q = wq(x).view({B, T, heads_, head_dim_}).transpose(1, 2);     // (B, H, T, hd)
-  auto k = wk(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);  // (B, Hkv, T, hd)
+  auto q = wq(x).view({B, T, heads_, head_dim_});
+  auto k = wk(x).view({B, T, kv_heads_, head_dim_});
+  if (q_norm) q = q_norm(q), k = k_norm(k);  // per head, before rotation
+  q = q.transpose(1, 2);                                               // (B, H, T, hd)
+  k = k.transpose(1, 2);                                               // (B, Hkv, T, hd)
   auto v = wv(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
   q = apply_rope(q, cos, sin);
   k = apply_rope(k, cos, sin);
@@ -100,13 +128,11 @@ TransformerImpl::TransformerImpl(const ModelConfig& c) : cfg_(c) {
     lm_head = register_module(
         "lm_head", torch::nn::Linear(torch::nn::LinearOptions(c.dim, c.vocab_size).bias(false)));
   value_head = register_module("value_head", torch::nn::Linear(c.dim, 1));
-  // Rotary tables: inv_freq_j = theta^(-2j/hd), angle = position * inv_freq, halves repeated.
-  const int64_t hd = c.head_dim();
-  auto inv_freq = torch::pow(c.rope_theta, torch::arange(0, hd, 2, torch::kFloat64) / double(hd)).reciprocal();
-  auto angles = torch::outer(torch::arange(c.context, torch::kFloat64), inv_freq);  // (P, hd/2)
-  auto emb = torch::cat({angles, angles}, -1);                                       // (P, hd)
-  cos_ = register_buffer("rope_cos", emb.cos().to(torch::kFloat32));
-  sin_ = register_buffer("rope_sin", emb.sin().to(torch::kFloat32));
+  // Rotary tables: inv_freq_j = theta^(-2j/hd) (scaled), angle = position * inv_freq, halves repeated.
+  auto angles = torch::outer(torch::arange(c.context, torch::kLong).to(torch::kFloat32), rope_inv_freq(c));
+  auto emb = torch::cat({angles, angles}, -1);  // (P, hd)
+  cos_ = register_buffer("rope_cos", emb.cos());
+  sin_ = register_buffer("rope_sin", emb.sin());
   init_weights();
 }
 
@@ -140,6 +166,19 @@ torch::Tensor TransformerImpl::build_mask(int64_t T, int64_t past, const torch::
 
 ForwardOutput TransformerImpl::forward(const torch::Tensor& ids, const torch::Tensor& positions,
                                        const torch::Tensor& key_valid, KVCache* cache) {
+  auto h = trunk(ids, positions, key_valid, cache);
+  ForwardOutput out;
+  out.logits = head(h);
+  out.values = value_head(h).squeeze(-1);  // (B, T)
+  return out;
+}
+
+torch::Tensor TransformerImpl::head(const torch::Tensor& h) {
+  return cfg_.tie_embeddings ? torch::matmul(h, tok_embeddings->weight.t()) : lm_head(h);
+}
+
+torch::Tensor TransformerImpl::trunk(const torch::Tensor& ids, const torch::Tensor& positions,
+                                     const torch::Tensor& key_valid, KVCache* cache) {
   const int64_t T = ids.size(1);
   const int64_t past = cache ? cache->length : 0;
   TORCH_CHECK(!cache || past + T <= cache->capacity(), "KV cache full: ", past, " + ", T, " > ",
@@ -161,11 +200,7 @@ ForwardOutput TransformerImpl::forward(const torch::Tensor& ids, const torch::Te
   for (size_t i = 0; i < blocks->size(); ++i)
     x = blocks[i]->as<BlockImpl>()->forward(x, cos, sin, mask, cache, static_cast<int>(i));
   if (cache) cache->length += T;
-  auto h = norm(x);
-  ForwardOutput out;
-  out.logits = cfg_.tie_embeddings ? torch::matmul(h, tok_embeddings->weight.t()) : lm_head(h);
-  out.values = value_head(h).squeeze(-1);  // (B, T)
-  return out;
+  return norm(x);
 }
 
 KVCache TransformerImpl::new_cache(int64_t batch, int64_t max_len) const {

@@ -1,7 +1,8 @@
 // The policy: a decoder-only transformer (token embeddings, rotary positions, pre-norm blocks
 // of RMSNorm, causal self-attention with grouped-query heads and SwiGLU MLP, tied or separate
-// output head) with a value head giving one scalar per position. Llama-compatible layout, so
-// Hugging Face Llama weights load into it (llama_import.h).
+// output head) with a value head giving one scalar per position. The Llama layout, with the
+// options of Mistral, Qwen2 (q/k/v biases) and Qwen3 (per-head q/k norms, explicit head size),
+// so Hugging Face weights of those families load into it (hf_model.h).
 //
 //   Transformer model(cfg);                               // cfg: ModelConfig, validated
 //   auto out = model->forward(ids);                       // ids (B, T) int64
@@ -50,6 +51,7 @@ class AttentionImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                         const torch::Tensor& mask, KVCache* cache, int layer);
   torch::nn::Linear wq{nullptr}, wk{nullptr}, wv{nullptr}, wo{nullptr};
+  RMSNorm q_norm{nullptr}, k_norm{nullptr};  // qk_norm only
 
  private:
   int64_t heads_, kv_heads_, head_dim_;
@@ -85,6 +87,11 @@ class TransformerImpl : public torch::nn::Module {
   // and values are appended and the cache length grows by T.
   ForwardOutput forward(const torch::Tensor& ids, const torch::Tensor& positions = {},
                         const torch::Tensor& key_valid = {}, KVCache* cache = nullptr);
+  // The final normed hidden states (B, T, C), as forward() computes them, and the output head:
+  // forward's logits are head(trunk(...)); long texts can apply the head a chunk at a time.
+  torch::Tensor trunk(const torch::Tensor& ids, const torch::Tensor& positions = {},
+                      const torch::Tensor& key_valid = {}, KVCache* cache = nullptr);
+  torch::Tensor head(const torch::Tensor& h);
   KVCache new_cache(int64_t batch, int64_t max_len) const;
   const ModelConfig& config() const { return cfg_; }
   int64_t parameter_count() const;

@@ -78,7 +78,12 @@ Status move_out(const std::string& from, const std::string& to, mode_t mode) {
 }  // namespace
 
 std::string default_cache_dir(const std::string& configured) {
-  if (!configured.empty()) return configured;
+  // Absolute: boxes bind it at the same path, and the compiler runs in its work directory.
+  if (!configured.empty()) {
+    std::error_code ec;
+    fs::path p = fs::absolute(configured, ec);
+    return ec ? configured : p.lexically_normal().string();
+  }
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/stepcoder";
   if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/stepcoder";
   return "/tmp/stepcoder-cache";

@@ -151,7 +151,7 @@ Status PpoTrainer::Impl::evaluate() {
   SampleFn sample = [this](const std::vector<std::string>& prompts, const model::SamplingConfig& sc)
       -> Expected<std::vector<model::Sample>> {
     std::vector<std::vector<int>> ids;
-    for (const std::string& p : prompts) ids.push_back(tok->encode_ids(p));
+    for (const std::string& p : prompts) ids.push_back(tok->encode_prompt(p));
     auto done = model::generate(policy, *tok, ids, sc);
     if (!done) return Error(done.error());
     std::vector<model::Sample> out;

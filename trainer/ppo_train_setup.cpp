@@ -5,6 +5,7 @@
 
 #include "curriculum/config.h"
 #include "model/checkpoint.h"
+#include "model/hf_model.h"
 #include "model/inference.h"
 #include "tasks/problem_io.h"
 #include "trainer/ppo_train_impl.h"
@@ -27,7 +28,8 @@ Expected<model::LoadedCheckpoint> load_matching(const std::string& path, const T
   if (!ck) return Error(what + ": " + ck.error());
   model::ModelConfig want = cfg.model;
   if (want.vocab_size == 0) want.vocab_size = ck->tokenizer->vocab_size();
-  if (model::describe_shape(want) != model::describe_shape(ck->config))
+  // A run that started from a Hugging Face directory took its shape from that directory.
+  if (!model::is_hf_dir(cfg.train.init) && model::describe_shape(want) != model::describe_shape(ck->config))
     return Error(what + ": " + path + " holds a model of shape {" + model::describe_shape(ck->config) +
                  "} but the config's model section describes {" + model::describe_shape(want) +
                  "} (HINT: use the model section of the SFT run that wrote the checkpoint)");
@@ -121,8 +123,25 @@ Status PpoTrainer::Impl::start_judge() {
   return {};
 }
 
+// A Hugging Face directory: its config.json gives the shape (the config's model section
+// only the device and threads), its tokenizer the vocabulary; the value head starts at zero.
+static Expected<model::LoadedCheckpoint> load_hf_start(const std::string& from, const TrainRunConfig& cfg) {
+  auto tok = model::Tokenizer::load(from);
+  if (!tok) return Error("train.init: " + from + ": " + tok.error());
+  auto m = model::import_hf(from, cfg.model.device);
+  if (!m) return Error("train.init: " + m.error());
+  if ((*m)->config().vocab_size < tok->vocab_size())
+    return Error("train.init: " + from + ": the model's vocab_size " + std::to_string((*m)->config().vocab_size) +
+                 " is smaller than its tokenizer's " + std::to_string(tok->vocab_size()));
+  model::LoadedCheckpoint ck;
+  ck.model = *m;
+  ck.config = (*m)->config();
+  ck.tokenizer = std::make_shared<model::Tokenizer>(std::move(*tok));
+  return ck;
+}
+
 Status PpoTrainer::Impl::load_start(const std::string& from) {
-  auto ck = load_matching(from, cfg, "train.init");
+  auto ck = model::is_hf_dir(from) ? load_hf_start(from, cfg) : load_matching(from, cfg, "train.init");
   if (!ck) return Error(ck.error());
   init = from;
   tok = ck->tokenizer;

@@ -260,7 +260,7 @@ Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::
   const int K = c.samples_per_prompt;
   std::vector<std::vector<int>> prompts;
   for (const auto& p : problems)
-    for (int k = 0; k < K; ++k) prompts.push_back(ctx.tok.encode_ids(p.prompt));
+    for (int k = 0; k < K; ++k) prompts.push_back(ctx.tok.encode_prompt(p.prompt));
   Rollout r;
   std::vector<model::Completion> done;
   std::vector<Judged> judged;

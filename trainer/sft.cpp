@@ -11,7 +11,7 @@
 
 #include "model/checkpoint.h"
 #include "model/inference.h"
-#include "model/llama_import.h"
+#include "model/hf_model.h"
 #include "model/sampling.h"
 #include "sandbox/judge.h"
 #include "sandbox/pool.h"
@@ -31,6 +31,8 @@ using model::Transformer;
 Expected<Tokenizer> prepare_tokenizer(const SftRunConfig& cfg, const std::vector<tasks::Problem>& train) {
   const std::string path = cfg.sft.run_dir + "/tokenizer.model";
   if (!cfg.model.tokenizer.empty()) return Tokenizer::load(cfg.model.tokenizer);
+  // A Hugging Face model brings its own tokenizer.
+  if (model::is_hf_dir(cfg.model.init_from)) return Tokenizer::load(cfg.model.init_from);
   if (file_exists(path)) return Tokenizer::load(path);  // a resumed run keeps its tokenizer
   std::vector<std::string> texts;
   for (const tasks::Problem& p : train) texts.push_back(p.prompt + p.canonical_solution);
@@ -46,7 +48,7 @@ Expected<Tokenizer> prepare_tokenizer(const SftRunConfig& cfg, const std::vector
 
 Expected<Transformer> build_model(const SftRunConfig& cfg, const Tokenizer& tok, const torch::Device& dev) {
   const std::string& from = cfg.model.init_from;
-  if (!from.empty() && file_exists(from + "/config.json")) return model::import_llama(from, cfg.model.device);
+  if (!from.empty() && model::is_hf_dir(from)) return model::import_hf(from, cfg.model.device);
   model::ModelConfig mc = cfg.model;
   if (!from.empty()) {
     auto ck = model::read_checkpoint_config(from);
@@ -111,7 +113,7 @@ SampleFn sampler_for(Transformer& m, const Tokenizer& tok) {
   return [&m, &tok](const std::vector<std::string>& prompts, const model::SamplingConfig& sc)
              -> Expected<std::vector<model::Sample>> {
     std::vector<std::vector<int>> ids;
-    for (const std::string& p : prompts) ids.push_back(tok.encode_ids(p));
+    for (const std::string& p : prompts) ids.push_back(tok.encode_prompt(p));
     auto done = model::generate(m, tok, ids, sc);
     if (!done) return Error(done.error());
     std::vector<model::Sample> out;

@@ -14,7 +14,7 @@ SftData SftData::build(const std::vector<tasks::Problem>& problems, const model:
   for (const tasks::Problem& p : problems) {
     if (p.canonical_solution.empty()) continue;
     SftExample e;
-    e.ids = tok.encode_ids(p.prompt);
+    e.ids = tok.encode_prompt(p.prompt);
     e.prompt_len = static_cast<int>(e.ids.size());
     for (int id : tok.encode_ids(p.canonical_solution)) e.ids.push_back(id);
     if (tok.eos_id() >= 0) e.ids.push_back(tok.eos_id());

@@ -5,7 +5,7 @@ namespace stepcoder::trainer {
 
 void describe(TrainConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".run_dir", &c.run_dir, "run directory: config, checkpoints, episodes.sqlite, metrics.jsonl");
-  s.add(p + ".init", &c.init, "SFT checkpoint to start from (policy and KL reference)");
+  s.add(p + ".init", &c.init, "SFT checkpoint or Hugging Face model directory to start from (policy and KL reference)");
   s.add(p + ".run_sft_first", &c.run_sft_first, "run the sft stage of this config first and start from its best.pt");
   s.add(p + ".steps", &c.steps, "PPO steps; 0 = none (the init checkpoint becomes last.pt: an SFT-only ablation arm)").range(0, 1e9);
   s.add(p + ".save_every", &c.save_every, "steps between checkpoints (also written at the end)").range(1, 1e9);

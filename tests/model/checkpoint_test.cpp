@@ -1,9 +1,8 @@
-// Checkpoints and Llama import: round trips, shape mismatches, damaged and missing files.
+// Checkpoints: round trips, shape mismatches, damaged and missing files.
 #include "model/checkpoint.h"
 
 #include <gtest/gtest.h>
 
-#include "model/llama_import.h"
 #include "tests/model/tiny_model.h"
 #include "util/files.h"
 
@@ -63,42 +62,6 @@ TEST(CheckpointTest, OtherShapeMissingAndDamagedFilesAreClearErrors) {
   EXPECT_NE(torn.error().find("torn.pt"), std::string::npos) << torn.error();
   ASSERT_TRUE(write_file_atomic(dir->file("text.pt"), "hello"));
   EXPECT_FALSE(load_checkpoint(dir->file("text.pt"), "cpu"));
-}
-
-TEST(LlamaImportTest, ExportedWeightsImportToTheSameModel) {
-  auto dir = TempDir::create();
-  ASSERT_TRUE(dir);
-  ModelConfig c = tiny_config();
-  c.kv_heads = 2, c.tie_embeddings = false, c.mlp_hidden = 48;
-  torch::manual_seed(9);
-  Transformer m(c);
-  ASSERT_TRUE(export_llama(m, dir->file("llama")));
-  auto back = import_llama(dir->file("llama"), "cpu");
-  ASSERT_TRUE(back) << back.error();
-  EXPECT_EQ((*back)->config().resolved_kv_heads(), 2);
-  auto ids = torch::randint(4, c.vocab_size, {1, 10}, torch::kLong);
-  m->eval();
-  EXPECT_TRUE(torch::allclose((*back)->forward(ids).logits, m->forward(ids).logits, 1e-5, 1e-5));
-}
-
-TEST(LlamaImportTest, BadConfigAndMissingTensorsAreErrors) {
-  auto dir = TempDir::create();
-  ASSERT_TRUE(dir);
-  Transformer m(tiny_config());
-  ASSERT_TRUE(export_llama(m, dir->file("llama")));
-  ASSERT_TRUE(write_file_atomic(dir->file("llama/config.json"),
-                                "{\"vocab_size\": 600, \"hidden_size\": 30, \"num_hidden_layers\": 2,"
-                                " \"num_attention_heads\": 4, \"intermediate_size\": 64}"));
-  auto bad = import_llama(dir->file("llama"), "cpu");
-  ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().find("does not divide"), std::string::npos) << bad.error();
-
-  ModelConfig wide = tiny_config();
-  wide.layers = 3;
-  Transformer deeper(wide);
-  Status st = load_llama_safetensors(dir->file("llama/model.safetensors"), deeper);
-  ASSERT_FALSE(st);
-  EXPECT_NE(st.error().find("missing tensor model.layers.2."), std::string::npos) << st.error();
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 // The judge on ordinary programs: stdin/stdout tests, verdicts, diagnostics, cache, limits.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include "sandbox/pool.h"
 #include "tests/sandbox/test_judge.h"
+#include "util/files.h"
 
 namespace stepcoder::sandbox {
 namespace {
@@ -162,6 +165,29 @@ TEST(JudgeTest, ClangWorksToo) {
   ASSERT_FALSE(bad.diagnostics.empty());
   EXPECT_EQ(bad.diagnostics[0].line, 2);
   EXPECT_NE(bad.diagnostics[0].message.find("'y'"), std::string::npos) << bad.diagnostics[0].message;
+}
+
+TEST(JudgeTest, ARelativeCacheDirectoryWorks) {
+  // The compiler runs in the box's work directory: the judge must not hand it a relative path.
+  auto dir = TempDir::create("stepcoder-relcache");
+  ASSERT_TRUE(dir);
+  char here[4096];
+  ASSERT_NE(::getcwd(here, sizeof here), nullptr);
+  ASSERT_EQ(::chdir(dir->path().c_str()), 0);
+  SandboxConfig cfg = test_support::test_config();
+  cfg.cache_dir = "relative/cache";
+  auto j = SandboxJudge::create(cfg);
+  JudgeResult r;
+  if (j) {
+    JudgeRequest req;
+    req.program = kAdder;
+    req.tests.cases = {{"2 3\n", "5\n"}};
+    r = (*j)->judge(req);
+  }
+  ASSERT_EQ(::chdir(here), 0);
+  ASSERT_TRUE(j) << j.error();
+  EXPECT_EQ(r.verdict, Verdict::Passed) << r.message;
+  EXPECT_TRUE(file_exists(dir->file("relative/cache/bin")));
 }
 
 TEST(JudgeTest, MissingCompilerIsAClearError) {
