@@ -1,5 +1,5 @@
 // `stepcoder generate CHECKPOINT --problem FILE --task ID [-n K]`: prints sampled completions
-// of a task's prompt (or of --prompt TEXT) from a checkpoint or a Hugging Face Llama directory.
+// of a task's prompt (or of --prompt TEXT) from a checkpoint or a Hugging Face model directory.
 #include <cstdio>
 
 #include "app/common.h"
@@ -51,7 +51,7 @@ STEPCODER_VERB(45, [](CLI::App& app) {
   auto a = std::make_shared<GenerateArgs>();
   a->sampling.temperature = 0.8;
   CLI::App* cmd = app.add_subcommand("generate", "Print sampled completions of a task's prompt");
-  cmd->add_option("checkpoint", a->checkpoint, "checkpoint (.pt) or Hugging Face Llama directory")->required();
+  cmd->add_option("checkpoint", a->checkpoint, "checkpoint (.pt) or Hugging Face model directory")->required();
   cmd->add_option("--problem", a->problem_file, "problem file holding the task");
   cmd->add_option("--task", a->task, "task_id in --problem");
   cmd->add_option("--prompt", a->prompt, "prompt text instead of a task");
