@@ -30,7 +30,8 @@ Expected<SafeTensor> parse_entry(const std::string& name, const Json& e, size_t 
     if (!d.is_number_integer() || d.get<int64_t>() < 0 || d.get<int64_t>() > (int64_t{1} << 40))
       return bad("shape " + e["shape"].dump() + " is not a list of sizes");
     t.shape.push_back(d.get<int64_t>());
-    count *= static_cast<uint64_t>(t.shape.back());
+    if (__builtin_mul_overflow(count, static_cast<uint64_t>(t.shape.back()), &count) || count > data_size)
+      return bad("shape " + e["shape"].dump() + " is larger than the whole file");
   }
   const Json& off = e["data_offsets"];
   if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
