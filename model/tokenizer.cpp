@@ -20,6 +20,18 @@ const std::string kSpace = "\xE2\x96\x81";  // SentencePiece's visible space
 // tokenizer.json and a newline, tokenizer.json, then tokenizer_config.json.
 const std::string kHfMagic = "stepcoder hugging face tokenizer 1\n";
 
+// The two files of a stored Hugging Face tokenizer; false when the bytes are not one (or cut).
+bool split_hf_envelope(const std::string& bytes, std::string& json, std::string& config) {
+  if (bytes.compare(0, kHfMagic.size(), kHfMagic) != 0) return false;
+  size_t nl = bytes.find('\n', kHfMagic.size());
+  if (nl == std::string::npos) return false;
+  size_t n = std::strtoull(bytes.c_str() + kHfMagic.size(), nullptr, 10);
+  if (n > bytes.size() - nl - 1) return false;
+  json = bytes.substr(nl + 1, n);
+  config = bytes.substr(nl + 1 + n);
+  return true;
+}
+
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
@@ -155,11 +167,10 @@ Status Tokenizer::init_hf(const std::string& json, const std::string& config, co
 
 Status Tokenizer::init(const std::string& bytes, const std::string& origin) {
   if (bytes.compare(0, kHfMagic.size(), kHfMagic) == 0) {
-    size_t nl = bytes.find('\n', kHfMagic.size());
-    size_t n = nl == std::string::npos ? 0 : std::strtoull(bytes.c_str() + kHfMagic.size(), nullptr, 10);
-    if (nl == std::string::npos || n > bytes.size() - nl - 1)
+    std::string json, config;
+    if (!split_hf_envelope(bytes, json, config))
       return Error("loading tokenizer " + origin + ": the stored tokenizer.json is truncated");
-    return init_hf(bytes.substr(nl + 1, n), bytes.substr(nl + 1 + n), origin + " (its tokenizer.json)");
+    return init_hf(json, config, origin + " (its tokenizer.json)");
   }
   if (Status st = open_bridge(); !st) return Error("loading tokenizer " + origin + ": " + st.error());
   std::string why = sp_->load(bytes);
@@ -208,10 +219,9 @@ Status Tokenizer::save(const std::string& path) const {
 
 Status Tokenizer::save_files(const std::string& dir) const {
   if (!hf_) return save(dir + "/tokenizer.model");
-  size_t nl = serialized_.find('\n', kHfMagic.size());
-  size_t n = std::strtoull(serialized_.c_str() + kHfMagic.size(), nullptr, 10);
-  std::string config = serialized_.substr(nl + 1 + n);
-  if (Status st = write_file_atomic(dir + "/tokenizer.json", serialized_.substr(nl + 1, n)); !st) return st;
+  std::string json, config;
+  split_hf_envelope(serialized_, json, config);  // written by init_hf: always whole
+  if (Status st = write_file_atomic(dir + "/tokenizer.json", json); !st) return st;
   if (config.empty()) return {};
   return write_file_atomic(dir + "/tokenizer_config.json", config);
 }
