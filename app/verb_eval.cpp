@@ -42,8 +42,10 @@ Expected<std::vector<tasks::Problem>> load_eval_problems(const EvalArgs& a, cons
 int drop_long_prompts(std::vector<tasks::Problem>* problems, const model::InferenceModel& m) {
   const size_t context = static_cast<size_t>(m.config().context);
   std::vector<tasks::Problem> fit;
-  for (tasks::Problem& p : *problems)
-    if (m.tokenizer().encode_ids(p.prompt).size() < context) fit.push_back(std::move(p));
+  for (tasks::Problem& p : *problems) {
+    auto ids = m.tokenizer().encode_prompt(p.prompt);
+    if (!ids || ids->size() < context) fit.push_back(std::move(p));  // a template error shows when sampling
+  }
   const int dropped = static_cast<int>(problems->size() - fit.size());
   *problems = std::move(fit);
   return dropped;
@@ -100,7 +102,7 @@ void eval_verb(const EvalArgs& a) {
   // Splits are ordered by family: the first N problems would be a few families, not the split.
   trainer::keep_evenly_spaced(*problems, cfg.eval.problems);
   std::string path = a.checkpoint.empty() ? cfg.sft.run_dir + "/checkpoints/best.pt" : a.checkpoint;
-  auto m = model::InferenceModel::load(path, cfg.model.device, cfg.model.threads);
+  auto m = model::InferenceModel::load(path, cfg.model.device, cfg.model.threads, cfg.model.prompt);
   if (!m) return fail(m.error());
   const int too_long = drop_long_prompts(&*problems, **m);
   auto judge = sandbox::SandboxJudge::create(cfg.sandbox);

@@ -14,6 +14,7 @@ struct GenerateArgs {
   std::string checkpoint, problem_file, task, prompt, device = "cpu";
   int n = 1, threads = 2;
   model::SamplingConfig sampling;
+  model::PromptFormat format;
   bool json = false;
 };
 
@@ -30,7 +31,7 @@ Expected<std::string> prompt_of(const GenerateArgs& a) {
 void generate_verb(const GenerateArgs& a) {
   auto prompt = prompt_of(a);
   if (!prompt) return fail(prompt.error());
-  auto m = model::InferenceModel::load(a.checkpoint, a.device, a.threads);
+  auto m = model::InferenceModel::load(a.checkpoint, a.device, a.threads, a.format);
   if (!m) return fail(m.error());
   auto out = (*m)->generate(std::vector<std::string>(a.n, *prompt), a.sampling);
   if (!out) return fail(out.error());
@@ -62,6 +63,10 @@ STEPCODER_VERB(45, [](CLI::App& app) {
   cmd->add_option("--max-new", a->sampling.max_new_tokens, "longest completion in tokens")->capture_default_str();
   cmd->add_option("--stop", a->sampling.stop, "stop sequence (repeatable)");
   cmd->add_option("--seed", a->sampling.seed, "sampling seed")->capture_default_str();
+  cmd->add_option("--prompt-format", a->format.kind,
+                  "of a Hugging Face directory: plain, or chat (through its chat template; a checkpoint keeps its own)")
+      ->capture_default_str()->check(CLI::IsMember({"plain", "chat"}));
+  cmd->add_option("--system", a->format.system_prompt, "with --prompt-format chat: a system message");
   cmd->add_option("--device", a->device, "cpu or cuda")->capture_default_str();
   cmd->add_option("--threads", a->threads, "CPU threads")->capture_default_str();
   cmd->add_flag("--json", a->json, "one JSON object per sample");

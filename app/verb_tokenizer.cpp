@@ -2,11 +2,13 @@
 // SentencePiece vocabulary; `stepcoder tokenizer encode --tokenizer PATH [FILE...]` shows how
 // text splits, or prints ids as JSON (PATH: that model, a tokenizer.json, an HF directory).
 // CORPUS: problem files (JSONL, HumanEval-X, MBXP, APPS; prompt + reference) or plain text.
+// `stepcoder tokenizer render --tokenizer PATH VARS.jsonl` renders a chat template.
 #include <chrono>
 #include <cstdio>
 
 #include "app/common.h"
 #include "app/verb.h"
+#include "model/jinja.h"
 #include "model/tokenizer.h"
 #include "tasks/problem_io.h"
 #include "util/files.h"
@@ -16,8 +18,9 @@ namespace {
 
 struct TokenizerArgs {
   std::vector<std::string> corpus;
-  std::string out = "tok.model", model, text, list;
+  std::string out = "tok.model", model, text, list, template_file;
   std::vector<std::string> files;
+  model::PromptFormat format;
   int vocab = 1024;
   int64_t seed = 0;
   bool keep_snake_case = false, json = false, spans = false, no_special = false, stats = false;
@@ -74,9 +77,15 @@ Json encoding_json(const model::Tokenizer& tok, const std::string& name, const s
   seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   tokens += static_cast<int64_t>(e.ids.size());
   std::vector<int> ids;
-  if (!a.no_special) ids = tok.prefix_ids();
-  ids.insert(ids.end(), e.ids.begin(), e.ids.end());
-  if (!a.no_special) ids.insert(ids.end(), tok.suffix_ids().begin(), tok.suffix_ids().end());
+  if (tok.prompt_format().chat()) {  // the policy's input for this prompt
+    auto prompt = tok.encode_prompt(text);
+    if (!prompt) return {{"file", name}, {"error", prompt.error()}};
+    ids = std::move(*prompt);
+  } else {
+    if (!a.no_special) ids = tok.prefix_ids();
+    ids.insert(ids.end(), e.ids.begin(), e.ids.end());
+    if (!a.no_special) ids.insert(ids.end(), tok.suffix_ids().begin(), tok.suffix_ids().end());
+  }
   Json j = {{"file", name}, {"ids", ids}, {"exact", tok.decode(e.ids) == text}};
   if (a.spans) {
     Json spans = Json::array();
@@ -97,6 +106,12 @@ void encode_verb(TokenizerArgs a) {
   if (a.model.empty()) return fail("tokenizer encode: give the tokenizer with --tokenizer PATH");
   auto tok = model::Tokenizer::load(a.model);
   if (!tok) return fail(tok.error());
+  if (!a.template_file.empty()) {
+    auto text = read_file(a.template_file);
+    if (!text) return fail("tokenizer encode: " + text.error());
+    a.format.chat_template = std::move(*text);
+  }
+  if (Status st = tok->set_prompt_format(a.format); !st) return fail("tokenizer encode: " + st.error());
   if (!a.list.empty()) {
     auto listed = read_file(a.list);
     if (!listed) return fail("tokenizer encode: " + listed.error());
@@ -129,6 +144,55 @@ void encode_verb(TokenizerArgs a) {
                  seconds > 0 ? bytes / seconds / 1e6 : 0.0);
 }
 
+// The template's variables as transformers passes them: the special tokens the tokenizer
+// has, under the names a template reads, unless the line gives its own.
+void add_special_tokens(const model::Tokenizer& tok, nlohmann::ordered_json& vars) {
+  auto add = [&](const char* name, int id) {
+    if (id >= 0 && !vars.contains(name)) vars[name] = tok.piece(id);
+  };
+  add("bos_token", tok.bos_id()), add("eos_token", tok.eos_id()), add("pad_token", tok.pad_id());
+}
+
+void render_verb(const TokenizerArgs& a) {
+  auto tok = model::Tokenizer::load(a.model);
+  if (!tok) return fail(tok.error());
+  std::string source = tok->chat_template(), origin = a.model + ": chat_template";
+  if (!a.template_file.empty()) {
+    auto text = read_file(a.template_file);
+    if (!text) return fail("tokenizer render: " + text.error());
+    source = std::move(*text), origin = a.template_file;
+  }
+  if (source.empty()) return fail("tokenizer render: " + a.model + " has no chat template (HINT: give --template FILE)");
+  auto t = model::jinja::Template::parse(source, origin);
+  if (!t) return fail("tokenizer render: " + t.error());
+  int failed = 0;
+  for (const std::string& file : a.files) {
+    auto text = read_file(file);
+    if (!text) return fail("tokenizer render: " + text.error());
+    int line = 0;
+    for (size_t at = 0; at < text->size(); at = std::min(text->find('\n', at), text->size()) + 1) {
+      ++line;
+      const std::string row = text->substr(at, std::min(text->find('\n', at), text->size()) - at);
+      if (row.find_first_not_of(" \t\r") == std::string::npos) continue;
+      const std::string where = file + ":" + std::to_string(line);
+      auto vars = nlohmann::ordered_json::parse(row, nullptr, /*allow_exceptions=*/false);
+      if (!vars.is_object()) return fail("tokenizer render: " + where + ": not a JSON object of template variables");
+      add_special_tokens(*tok, vars);
+      auto out = t->render(vars);
+      if (a.json) {
+        Json j = out ? Json{{"text", *out}} : Json{{"error", out.error()}};
+        std::printf("%s\n", j.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
+      } else if (out) {
+        std::fwrite(out->data(), 1, out->size(), stdout);
+      } else {
+        std::fprintf(stderr, "%s: %s\n", where.c_str(), out.error().c_str());
+      }
+      failed += !out;
+    }
+  }
+  if (failed && !a.json) fail("tokenizer render: " + std::to_string(failed) + " conversation(s) did not render", 1);
+}
+
 STEPCODER_VERB(30, [](CLI::App& app) {
   auto a = std::make_shared<TokenizerArgs>();
   CLI::App* cmd = app.add_subcommand("tokenizer", "Train the code-aware SentencePiece tokenizer, or inspect any tokenizer");
@@ -151,7 +215,19 @@ STEPCODER_VERB(30, [](CLI::App& app) {
   enc->add_flag("--spans", a->spans, "with --json: each token's byte range of the text");
   enc->add_flag("--no-special", a->no_special, "without the special tokens the post-processor adds (BOS)");
   enc->add_flag("--stats", a->stats, "print bytes, tokens and the encoding time to stderr");
+  enc->add_option("--prompt-format", a->format.kind,
+                  "chat: each file is a problem's prompt, encoded as the policy reads it (model.prompt_format)")
+      ->capture_default_str()->check(CLI::IsMember({"plain", "chat"}));
+  enc->add_option("--system", a->format.system_prompt, "with --prompt-format chat: a system message");
+  enc->add_option("--template", a->template_file, "with --prompt-format chat: a Jinja template file instead of the tokenizer's");
   enc->callback([a] { encode_verb(*a); });
+  CLI::App* ren = cmd->add_subcommand("render", "Render a chat template with the variables of each line of JSONL files");
+  ren->add_option("--tokenizer", a->model, "a tokenizer.json or Hugging Face model directory (its chat_template)")->required();
+  ren->add_option("--template", a->template_file, "a Jinja template file instead of the tokenizer's");
+  ren->add_option("files", a->files, "JSONL files: one object of variables a line (messages, add_generation_prompt, tools, ...)")
+      ->required();
+  ren->add_flag("--json", a->json, "one JSON object a line: {\"text\"} or {\"error\"}");
+  ren->callback([a] { render_verb(*a); });
 });
 
 }  // namespace

@@ -67,6 +67,24 @@ std::string read_string(torch::serialize::InputArchive& a, const std::string& ke
   return v.toStringRef();
 }
 
+nlohmann::json prompt_format_json(const PromptFormat& f) {
+  return {{"kind", f.kind}, {"chat_template", f.chat_template}, {"system_prompt", f.system_prompt}};
+}
+
+// The prompt format the policy was trained with; checkpoints older than the entry are plain.
+Status restore_prompt_format(torch::serialize::InputArchive& a, Tokenizer& tok) {
+  c10::IValue v;
+  if (!a.try_read("prompt_format", v)) return {};
+  try {
+    const auto j = nlohmann::json::parse(v.toStringRef());
+    PromptFormat f;
+    f.kind = j.at("kind"), f.chat_template = j.at("chat_template"), f.system_prompt = j.at("system_prompt");
+    return tok.set_prompt_format(f);
+  } catch (const nlohmann::json::exception& e) {
+    return Error(std::string("bad prompt_format entry (") + e.what() + ")");
+  }
+}
+
 // Opens the archive and checks the format marker.
 Status open_archive(const std::string& path, const std::string& bytes, torch::serialize::InputArchive& a) {
   try {
@@ -89,6 +107,7 @@ Status save_checkpoint(const std::string& path, Transformer& model, const Tokeni
     a.write("format", c10::IValue(std::string(kFormat)));
     a.write("config", c10::IValue(config_to_json(model->config()).dump()));
     a.write("tokenizer", bytes_tensor(tok.serialized()));
+    a.write("prompt_format", c10::IValue(prompt_format_json(tok.prompt_format()).dump()));
     a.write("step", torch::tensor(state.step, torch::kLong));
     a.write("extra", c10::IValue(state.extra));
     a.write("rng", at::detail::getDefaultCPUGenerator().get_state());
@@ -138,6 +157,7 @@ Expected<LoadedCheckpoint> load_checkpoint(const std::string& path, const std::s
     a.read("tokenizer", tok_bytes);
     auto tok = Tokenizer::from_serialized(tensor_bytes(tok_bytes), "checkpoint " + path);
     if (!tok) return Error(tok.error());
+    if (Status st = restore_prompt_format(a, *tok); !st) return Error("loading checkpoint " + path + ": " + st.error());
     out.tokenizer = std::make_shared<Tokenizer>(std::move(*tok));
     out.model = Transformer(out.config);
     torch::serialize::InputArchive m;

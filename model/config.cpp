@@ -60,6 +60,12 @@ void describe(ModelConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".tokenizer", &c.tokenizer, "SentencePiece model, tokenizer.json or Hugging Face directory; empty = train one into the run directory");
   s.add(p + ".init_from", &c.init_from, "start from a checkpoint (.pt) or a Hugging Face model directory");
   s.add(p + ".seed", &c.seed, "seed of initialization and data order").range(0, 9e18);
+  s.add(p + ".prompt_format", &c.prompt.kind,
+        "plain: the prompt as it is; chat: the problem through the chat template (instruct models)")
+      .choices({"plain", "chat"});
+  s.add(p + ".chat_template", &c.prompt.chat_template,
+        "a Jinja chat template for prompt_format chat; empty = the tokenizer's (tokenizer_config.json)");
+  s.add(p + ".system_prompt", &c.prompt.system_prompt, "with prompt_format chat: a system message before the problem");
 }
 
 void describe(SamplingConfig& c, ConfigSchema& s, const std::string& p) {

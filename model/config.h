@@ -30,6 +30,22 @@ struct RopeScaling {
   int original_context = 0;      // llama3, dynamic: original_max_position_embeddings
 };
 
+// How a problem's prompt becomes the policy's input (chat_prompt.h). "plain": the prompt as it
+// is, after the post-processor's BOS. "chat": the problem is the user's message of a chat
+// template and the assistant's answer starts with the prompt's code, which the policy
+// continues (the judge runs prompt + completion either way).
+struct PromptFormat {
+  std::string kind = "plain";  // "plain" or "chat"
+  std::string chat_template;   // a Jinja chat template; "" = the tokenizer's own
+  std::string system_prompt;   // a system message before the problem; "" = none
+
+  bool chat() const { return kind == "chat"; }
+  bool operator==(const PromptFormat& o) const {
+    return kind == o.kind && chat_template == o.chat_template && system_prompt == o.system_prompt;
+  }
+  bool operator!=(const PromptFormat& o) const { return !(*this == o); }
+};
+
 struct ModelConfig {
   int vocab_size = 0;     // 0: taken from the tokenizer
   int dim = 256;          // width of the residual stream
@@ -54,6 +70,8 @@ struct ModelConfig {
   bool o_bias = false;         // a bias on the output projection too (Llama attention_bias)
   bool qk_norm = false;        // RMSNorm of each head of q and k before rotation (Qwen3)
   RopeScaling rope_scaling;
+  // YAML keys; the tokenizer carries them into checkpoints (Tokenizer::prompt_format()).
+  PromptFormat prompt;
 
   int head_dim() const { return head_dim_override > 0 ? head_dim_override : dim / heads; }
   int resolved_kv_heads() const { return kv_heads > 0 ? kv_heads : heads; }

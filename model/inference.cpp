@@ -22,8 +22,8 @@ struct InferenceModel::Impl {
 InferenceModel::InferenceModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 InferenceModel::~InferenceModel() = default;
 
-Expected<std::unique_ptr<InferenceModel>> InferenceModel::load(const std::string& path,
-                                                               const std::string& device, int threads) {
+Expected<std::unique_ptr<InferenceModel>> InferenceModel::load(const std::string& path, const std::string& device,
+                                                               int threads, const PromptFormat& hf_format) {
   init_torch_runtime(threads);
   auto impl = std::make_unique<Impl>();
   if (is_hf_dir(path)) {  // a Hugging Face model directory
@@ -32,6 +32,7 @@ Expected<std::unique_ptr<InferenceModel>> InferenceModel::load(const std::string
     if (auto cfg = read_hf_config(path + "/config.json"); !cfg) return Error(cfg.error());
     auto tok = Tokenizer::load(path);  // tokenizer.json, else tokenizer.model
     if (!tok) return Error("loading " + path + ": " + tok.error());
+    if (Status st = tok->set_prompt_format(hf_format); !st) return Error(path + ": " + st.error());
     ::malloc_trim(0);
     auto m = import_hf(path, device);
     if (!m) return Error(m.error());
@@ -50,10 +51,9 @@ Expected<std::unique_ptr<InferenceModel>> InferenceModel::load(const std::string
 
 Expected<std::vector<Sample>> InferenceModel::generate(const std::vector<std::string>& prompts,
                                                        const SamplingConfig& cfg) {
-  std::vector<std::vector<int>> ids;
-  const Tokenizer& tok = *impl_->tokenizer;
-  for (const std::string& p : prompts) ids.push_back(tok.encode_prompt(p));
-  auto done = model::generate(impl_->model, *impl_->tokenizer, ids, cfg);
+  auto ids = impl_->tokenizer->encode_prompts(prompts);
+  if (!ids) return Error(ids.error());
+  auto done = model::generate(impl_->model, *impl_->tokenizer, *ids, cfg);
   if (!done) return Error(done.error());
   std::vector<Sample> out;
   for (const Completion& c : *done) {
@@ -68,7 +68,9 @@ Expected<std::vector<Sample>> InferenceModel::generate(const std::vector<std::st
 Expected<InferenceModel::Scored> InferenceModel::score(const std::string& text) {
   const Tokenizer& tok = *impl_->tokenizer;
   Scored out;
-  out.ids = tok.encode_prompt(text);
+  out.ids = tok.prefix_ids();  // the text as it is, in any prompt format
+  const std::vector<int> body = tok.encode_ids(text);
+  out.ids.insert(out.ids.end(), body.begin(), body.end());
   out.ids.insert(out.ids.end(), tok.suffix_ids().begin(), tok.suffix_ids().end());
   if (out.ids.size() < 2) return Error("the text gives " + std::to_string(out.ids.size()) + " token(s): nothing to score");
   if (static_cast<int>(out.ids.size()) > impl_->config.context)

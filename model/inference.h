@@ -27,8 +27,10 @@ struct Sample {
 
 class InferenceModel {
  public:
-  static Expected<std::unique_ptr<InferenceModel>> load(const std::string& path,
-                                                        const std::string& device, int threads);
+  // `hf_format`: how prompts of a Hugging Face directory are shaped; a checkpoint keeps the
+  // format it was trained with.
+  static Expected<std::unique_ptr<InferenceModel>> load(const std::string& path, const std::string& device,
+                                                        int threads, const PromptFormat& hf_format = {});
   ~InferenceModel();
   Expected<std::vector<Sample>> generate(const std::vector<std::string>& prompts,
                                          const SamplingConfig& cfg);

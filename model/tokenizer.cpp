@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "model/chat_prompt.h"
 #include "model/hf_tokenizer.h"
 #include "model/spm_bridge.h"
 #include "util/files.h"
@@ -88,6 +89,7 @@ Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
 Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 Tokenizer::~Tokenizer() = default;
 Tokenizer::Tokenizer(const Tokenizer& o) : Tokenizer() {
+  format_ = o.format_, chat_ = o.chat_;
   if (o.hf_) {
     hf_ = o.hf_;
     serialized_ = o.serialized_;
@@ -300,11 +302,40 @@ std::string Tokenizer::piece(int id) const {
 
 int Tokenizer::vocab_size() const { return hf_ ? hf_->vocab_size() : static_cast<int>(texts_.size()); }
 
-std::vector<int> Tokenizer::encode_prompt(std::string_view text) const {
+Expected<std::vector<int>> Tokenizer::encode_prompt(std::string_view text) const {
+  if (chat_) {
+    auto rendered = chat_->render(text);
+    if (!rendered) return Error(rendered.error());
+    return encode(*rendered).ids;
+  }
   std::vector<int> ids = prefix_ids();
   Encoding e = encode(text);
   ids.insert(ids.end(), e.ids.begin(), e.ids.end());
   return ids;
+}
+
+Expected<std::vector<std::vector<int>>> Tokenizer::encode_prompts(const std::vector<std::string>& texts) const {
+  std::vector<std::vector<int>> out;
+  out.reserve(texts.size());
+  for (const std::string& t : texts) {
+    auto ids = encode_prompt(t);
+    if (!ids) return Error(ids.error());
+    out.push_back(std::move(*ids));
+  }
+  return out;
+}
+
+Status Tokenizer::set_prompt_format(const PromptFormat& format) {
+  if (!format.chat()) {
+    if (format.kind != "plain") return Error("model.prompt_format '" + format.kind + "' is neither plain nor chat");
+    format_ = format, chat_.reset();
+    return {};
+  }
+  auto chat = ChatPrompt::make(format, chat_template(), bos_ >= 0 ? piece(bos_) : "", eos_ >= 0 ? piece(eos_) : "");
+  if (!chat) return Error(chat.error());
+  chat_ = std::make_shared<const ChatPrompt>(std::move(*chat));
+  format_ = format;
+  return {};
 }
 
 const std::vector<int>& Tokenizer::prefix_ids() const {

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/config.h"
 #include "model/encoding.h"
 #include "model/pretokenize.h"
 #include "util/expected.h"
@@ -29,6 +30,7 @@ namespace stepcoder::model {
 
 class SpmBridge;
 class HfTokenizer;
+class ChatPrompt;
 
 
 struct TokenizerTrainOptions {
@@ -62,8 +64,15 @@ class Tokenizer {
 
   Encoding encode(std::string_view text) const;
   std::vector<int> encode_ids(std::string_view text) const { return encode(text).ids; }
-  // A sequence's start: prefix_ids() (the post-processor's BOS, where it has one), then the text.
-  std::vector<int> encode_prompt(std::string_view text) const;
+  // The policy's input for a problem's prompt. Plain format: prefix_ids() (the post-processor's
+  // BOS, where it has one), then the text. Chat: the rendered conversation (chat_prompt.h),
+  // whose template writes any BOS itself. Fails only where a chat template raises.
+  Expected<std::vector<int>> encode_prompt(std::string_view text) const;
+  Expected<std::vector<std::vector<int>>> encode_prompts(const std::vector<std::string>& texts) const;
+  // How encode_prompt() shapes prompts; a chat template is parsed and tried here. Checkpoints
+  // keep it with the tokenizer.
+  Status set_prompt_format(const PromptFormat& format);
+  const PromptFormat& prompt_format() const { return format_; }
   std::string decode(const std::vector<int>& ids) const;
   // The exact bytes one token decodes to ("" for control tokens such as EOS).
   const std::string& token_text(int id) const;
@@ -101,6 +110,8 @@ class Tokenizer {
   std::unordered_map<std::string, int> fixed_;  // fixed symbol name -> id
   int byte_ids_[256] = {};
   int bos_ = -1, eos_ = -1, pad_ = -1;
+  PromptFormat format_;
+  std::shared_ptr<const ChatPrompt> chat_;  // with the chat format
   bool pretok_ = false;
   PretokOptions opts_;
 };

@@ -15,8 +15,8 @@ PACKAGES=(
   libsqlite3-dev libxxhash-dev libsentencepiece-dev zlib1g-dev
   # Hugging Face tokenizers: regex pre-tokenizers (PCRE2), the NFC normalizer (ICU)
   libpcre2-dev libicu-dev
-  # tests
-  libgtest-dev libgmock-dev chromium
+  # tests (python3-jinja2: the chat-template reference, as transformers runs it)
+  libgtest-dev libgmock-dev chromium python3-jinja2
   # what the bundled and external data sets include when they compile
   libboost-dev libssl-dev
   # coverage reference (gcov ships with gcc) and LCOV rendering

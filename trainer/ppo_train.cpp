@@ -136,7 +136,9 @@ Expected<bool> PpoTrainer::Impl::step_once(Progress& bar) {
 Expected<const SftData*> PpoTrainer::Impl::supervised_data() {
   if (cfg.ppo.sft_coef <= 0) return nullptr;
   if (!sft_data) {
-    sft_data = std::make_unique<SftData>(SftData::build(train_problems, *tok, cfg.model.context, 0));
+    auto data = SftData::build(train_problems, *tok, cfg.model.context, 0);
+    if (!data) return Error("ppo.sft_coef: " + data.error());
+    sft_data = std::make_unique<SftData>(std::move(*data));
     if (sft_data->size() == 0)
       return Error("ppo.sft_coef: no problem of " + cfg.sft.train_file + " has a canonical_solution that fits " +
                    "model.context (" + std::to_string(cfg.model.context) + " tokens) (HINT: set ppo.sft_coef: 0)");
@@ -150,9 +152,9 @@ Status PpoTrainer::Impl::evaluate() {
   ec.temperatures = {0.0}, ec.k = {1};
   SampleFn sample = [this](const std::vector<std::string>& prompts, const model::SamplingConfig& sc)
       -> Expected<std::vector<model::Sample>> {
-    std::vector<std::vector<int>> ids;
-    for (const std::string& p : prompts) ids.push_back(tok->encode_prompt(p));
-    auto done = model::generate(policy, *tok, ids, sc);
+    auto ids = tok->encode_prompts(prompts);
+    if (!ids) return Error(ids.error());
+    auto done = model::generate(policy, *tok, *ids, sc);
     if (!done) return Error(done.error());
     std::vector<model::Sample> out;
     for (const model::Completion& c : *done)

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "curriculum/config.h"
+#include "model/chat_prompt.h"
 #include "model/checkpoint.h"
 #include "model/hf_model.h"
 #include "model/inference.h"
@@ -145,6 +146,7 @@ Status PpoTrainer::Impl::load_start(const std::string& from) {
   if (!ck) return Error(ck.error());
   init = from;
   tok = ck->tokenizer;
+  if (Status st = model::apply_prompt_format(*tok, cfg.model.prompt, from); !st) return Error("train.init: " + st.error());
   policy = ck->model;
   policy->train();
   reference = model::clone_frozen(policy);
@@ -160,6 +162,8 @@ Status PpoTrainer::Impl::resume() {
   auto ref = load_matching(dir + "/reference.pt", cfg, "--resume");
   if (!ref) return Error(ref.error());
   tok = ref->tokenizer;
+  if (Status st = model::apply_prompt_format(*tok, cfg.model.prompt, dir + "/reference.pt"); !st)
+    return Error("--resume: " + st.error());
   policy = ref->model;
   policy->train();
   reference = model::clone_frozen(policy);

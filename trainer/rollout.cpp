@@ -259,8 +259,11 @@ Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::
                                   const PpoConfig& c, const model::SamplingConfig& sc) {
   const int K = c.samples_per_prompt;
   std::vector<std::vector<int>> prompts;
-  for (const auto& p : problems)
-    for (int k = 0; k < K; ++k) prompts.push_back(ctx.tok.encode_prompt(p.prompt));
+  for (const auto& p : problems) {
+    auto ids = ctx.tok.encode_prompt(p.prompt);
+    if (!ids) return Error("rollout: " + p.task_id + ": " + ids.error());
+    prompts.insert(prompts.end(), K, *ids);
+  }
   Rollout r;
   std::vector<model::Completion> done;
   std::vector<Judged> judged;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "model/chat_prompt.h"
 #include "model/checkpoint.h"
 #include "model/inference.h"
 #include "model/hf_model.h"
@@ -112,9 +113,9 @@ double validation_loss(Transformer& m, const SftData& valid, const SftConfig& c,
 SampleFn sampler_for(Transformer& m, const Tokenizer& tok) {
   return [&m, &tok](const std::vector<std::string>& prompts, const model::SamplingConfig& sc)
              -> Expected<std::vector<model::Sample>> {
-    std::vector<std::vector<int>> ids;
-    for (const std::string& p : prompts) ids.push_back(tok.encode_prompt(p));
-    auto done = model::generate(m, tok, ids, sc);
+    auto ids = tok.encode_prompts(prompts);
+    if (!ids) return Error(ids.error());
+    auto done = model::generate(m, tok, *ids, sc);
     if (!done) return Error(done.error());
     std::vector<model::Sample> out;
     for (const model::Completion& c : *done)
@@ -196,14 +197,18 @@ Status SftRun::setup() {
   keep_evenly_spaced(valid_problems_, c.eval_problems);
   auto tok = prepare_tokenizer(cfg_, *train);
   if (!tok) return Error("sft: " + tok.error());
+  if (Status st = model::apply_prompt_format(*tok, cfg_.model.prompt, "the tokenizer"); !st) return Error("sft: " + st.error());
   tok_ = std::make_unique<Tokenizer>(std::move(*tok));
   auto m = build_model(cfg_, *tok_, dev_);
   if (!m) return Error("sft: " + m.error());
   model_ = *m;
   summary_.parameters = model_->parameter_count();
   const int context = model_->config().context;
-  train_ = std::make_unique<SftData>(SftData::build(*train, *tok_, context, cfg_.model.seed));
-  valid_ = std::make_unique<SftData>(SftData::build(*valid, *tok_, context, cfg_.model.seed));
+  auto train_data = SftData::build(*train, *tok_, context, cfg_.model.seed);
+  auto valid_data = SftData::build(*valid, *tok_, context, cfg_.model.seed);
+  if (!train_data || !valid_data) return Error("sft: " + (train_data ? valid_data : train_data).error());
+  train_ = std::make_unique<SftData>(std::move(*train_data));
+  valid_ = std::make_unique<SftData>(std::move(*valid_data));
   if (train_->size() == 0) return Error("sft: no training pair fits the context of " + std::to_string(context) + " tokens");
   if (train_->skipped_long)
     std::fprintf(stderr, "warning: %d training pairs are longer than the context (%d tokens) and were skipped\n",

@@ -6,7 +6,7 @@
 
 namespace stepcoder::trainer {
 
-SftData SftData::build(const std::vector<tasks::Problem>& problems, const model::Tokenizer& tok,
+Expected<SftData> SftData::build(const std::vector<tasks::Problem>& problems, const model::Tokenizer& tok,
                        int context, uint64_t seed) {
   SftData d;
   d.pad_ = tok.pad_id() >= 0 ? tok.pad_id() : 0;
@@ -14,7 +14,9 @@ SftData SftData::build(const std::vector<tasks::Problem>& problems, const model:
   for (const tasks::Problem& p : problems) {
     if (p.canonical_solution.empty()) continue;
     SftExample e;
-    e.ids = tok.encode_prompt(p.prompt);
+    auto prompt = tok.encode_prompt(p.prompt);
+    if (!prompt) return Error(p.task_id + ": " + prompt.error());
+    e.ids = std::move(*prompt);
     e.prompt_len = static_cast<int>(e.ids.size());
     for (int id : tok.encode_ids(p.canonical_solution)) e.ids.push_back(id);
     if (tok.eos_id() >= 0) e.ids.push_back(tok.eos_id());

@@ -1,7 +1,7 @@
 // Supervised pairs for SFT: prompt -> canonical solution, tokenized once, served in shuffled
 // right-padded batches whose loss mask covers only the solution tokens (and the EOS).
 //
-//   auto data = SftData::build(problems, tok, /*context=*/384, /*seed=*/1);
+//   auto data = SftData::build(problems, tok, /*context=*/384, /*seed=*/1);  // Expected<SftData>
 //   SftBatch b = data->next_batch(16, device);   // b.input (B, T), b.target (B, T), b.mask (B, T)
 #pragma once
 
@@ -32,8 +32,8 @@ struct SftBatch {
 class SftData {
  public:
   // Problems without a solution are skipped; pairs longer than the context are skipped and
-  // counted (skipped_long) so the caller can warn.
-  static SftData build(const std::vector<tasks::Problem>& problems, const model::Tokenizer& tok,
+  // counted (skipped_long) so the caller can warn. Fails where a chat template raises.
+  static Expected<SftData> build(const std::vector<tasks::Problem>& problems, const model::Tokenizer& tok,
                        int context, uint64_t seed);
   SftBatch next_batch(int batch_size, const torch::Device& device);
   // Batches in order, for validation loss (deterministic).

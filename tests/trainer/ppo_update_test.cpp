@@ -190,7 +190,9 @@ TEST(PpoUpdateTest, SupervisedTermLowersTheReferenceCrossEntropy) {
     p.task_id = "t/" + std::to_string(train.size()), p.prompt = prompt, p.canonical_solution = solution;
     train.push_back(p);
   }
-  const SftData data = SftData::build(train, *tok, mc.context, /*seed=*/1);
+  auto built = SftData::build(train, *tok, mc.context, /*seed=*/1);
+  ASSERT_TRUE(built) << built.error();
+  const SftData& data = *built;
   ASSERT_EQ(data.size(), train.size());
   const SftBatch probe = data.batch_at(0, static_cast<int>(data.size()), torch::kCPU);
   auto cross_entropy = [&](model::Transformer& m) {

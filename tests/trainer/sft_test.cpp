@@ -57,7 +57,9 @@ TEST(SftDataTest, LossCoversOnlyTheSolutionAndEos) {
   o.vocab_size = 600;
   auto tok = model::Tokenizer::train(model::testing::synthetic_texts(30), o);
   ASSERT_TRUE(tok) << tok.error();
-  SftData data = SftData::build(problems, *tok, 200, 1);
+  auto built = SftData::build(problems, *tok, 200, 1);
+  ASSERT_TRUE(built) << built.error();
+  SftData& data = *built;
   ASSERT_EQ(data.size(), 3u);
   SftBatch b = data.batch_at(0, 1, torch::kCPU);
   const int prompt_len = static_cast<int>(tok->encode_ids(problems[0].prompt).size());
@@ -66,7 +68,7 @@ TEST(SftDataTest, LossCoversOnlyTheSolutionAndEos) {
   EXPECT_EQ(b.mask[0][prompt_len - 2].item<float>(), 0.0f);
   EXPECT_EQ(b.mask[0][prompt_len - 1].item<float>(), 1.0f);  // predicts the first solution token
   EXPECT_EQ(b.target[0][prompt_len + solution_len - 2].item<int64_t>(), tok->eos_id());
-  EXPECT_EQ(SftData::build(problems, *tok, 20, 1).skipped_long, 3);
+  EXPECT_EQ(SftData::build(problems, *tok, 20, 1)->skipped_long, 3);
 }
 
 TEST(SftConfigTest, OtherStagesSectionsAreSkippedAndErrorsKeepTheirLine) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PPO straight from a Hugging Face directory: a tiny random Qwen3-layout checkpoint with the real
 # Qwen3 tokenizer trains for two steps through `stepcoder train` (curriculum, FGO and the
-# supervised term on, the real judge) and for two SFT steps through `stepcoder sft`; the PPO
+# supervised term on, the real judge; prompts through Qwen3's chat template) and for two SFT steps through `stepcoder sft`; the PPO
 # run's last checkpoint is exported, and the export scores bitwise as the checkpoint does.
 #   train_e2e.sh STEPCODER_BINARY SOURCE_DIR BINARY_DIR
 # Exits 77 (skipped) without the npm tokenizers or without /usr/bin/python3's torch.
@@ -28,6 +28,8 @@ PYEOF
 cat > "$WORK/run.yaml" <<YAML
 model:
   threads: 2
+  prompt_format: chat
+  system_prompt: Complete the C++ code.
 sampling:
   temperature: 1.0
   max_new_tokens: 24
@@ -73,6 +75,7 @@ PYEOF
 
 # SFT from the same directory: the model's own tokenizer, no vocabulary learned.
 "$STEPCODER" sft "$WORK/run.yaml" --set model.init_from="$WORK/qwen3" --set sft.run_dir="$WORK/sft" \
+  --set model.prompt_format=plain \
   --set sft.steps=2 --set sft.batch_size=2 --set sft.warmup_steps=1 --set sft.eval_every=0 \
   --set sft.eval_problems=2 > "$WORK/sft.log" 2>&1 || { cat "$WORK/sft.log"; fail "stepcoder sft"; }
 [ -f "$WORK/sft/checkpoints/last.pt" ] || fail "sft wrote no checkpoint"

@@ -9,18 +9,7 @@ set -uo pipefail
 STEPCODER=$1
 SRC=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
-NM=$(bash "$HERE/setup.sh") || exit $?
-export NODE_PATH=$NM
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/stepcoder-parity-XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-
-DATA=("$SRC"/examples/suite/*.jsonl)
-EXTERNAL="$SRC/../shared/data/external"
-if [ -d "$EXTERNAL" ]; then
-  DATA+=("$EXTERNAL/humaneval-x_cpp.jsonl.gz" "$EXTERNAL/mbxp_mbcpp_release_v1.2.jsonl")
-else
-  echo "note: $EXTERNAL is absent: HumanEval-X and MBCPP are not in the corpus (see README, Data)"
-fi
+source "$HERE/prelude.sh"
 node "$HERE/reference.mjs" corpus "$WORK/corpus" "${DATA[@]}" || exit 1
 
 status=0
