@@ -16,7 +16,7 @@
 #include "coverage/token_mask.h"
 #include "curriculum/episode_store.h"
 #include "curriculum/run_config.h"
-#include "curriculum/task_reward.h"
+#include "run/reward.h"
 #include "tasks/problem_io.h"
 #include "trainer/run_episodes.h"
 #include "util/files.h"
@@ -59,7 +59,7 @@ Now rejudge(sandbox::Judge& judge, const curriculum::RecordedRun& run, const tas
   req.tests = p.judged_tests();
   coverage::CoverageResult cov;
   sandbox::JudgeResult r = run.fgo ? coverage::judge_with_coverage(judge, req, &cov) : judge.judge(req);
-  const auto spans = curriculum::spans_from_ends(row.token_ends, row.tokens, row.completion.size());
+  const auto spans = run::spans_from_ends(row.token_ends, row.tokens, row.completion.size());
   std::vector<uint8_t> mask(spans.size(), 1);
   const bool covered = cov.available && r.verdict != sandbox::Verdict::CompileError;
   if (covered) {
@@ -71,7 +71,7 @@ Now rejudge(sandbox::Judge& judge, const curriculum::RecordedRun& run, const tas
   n.isolation = sandbox::isolation_name(r.isolation);
   n.mask = trainer::mask_text(mask);
   n.lines = trainer::line_marks(req.program, covered ? &cov : nullptr, r);
-  n.task_reward = curriculum::task_reward(run.rewards, r, req.program, row.prompt.size(), spans);
+  n.task_reward = run::task_reward(run.rewards, r, req.program, row.prompt.size(), spans);
   return n;
 }
 

@@ -23,7 +23,7 @@ void get(const YAML::Node& sec, const char* key, T* dst) {
   if (v && !v.IsNull()) *dst = v.as<T>();
 }
 
-void read_rewards(const YAML::Node& n, RewardParams* r) {
+void read_rewards(const YAML::Node& n, run::RewardConfig* r) {
   get(n, "outcome", &r->outcome), get(n, "compile_error", &r->compile_error);
   get(n, "runtime_error", &r->runtime_error), get(n, "failed", &r->failed), get(n, "passed", &r->passed);
   get(n, "adaptive", &r->adaptive), get(n, "adaptive_scale", &r->adaptive_scale);

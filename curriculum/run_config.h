@@ -12,7 +12,7 @@
 #include <string>
 
 #include "curriculum/config.h"
-#include "curriculum/task_reward.h"
+#include "run/reward.h"
 #include "util/expected.h"
 
 namespace stepcoder::curriculum {
@@ -21,7 +21,7 @@ struct RecordedRun {
   CurriculumConfig curriculum;                        // curriculum.*
   int samples_per_prompt = 4;                         // ppo.samples_per_prompt
   bool fgo = true;                                    // ppo.fgo: masks and line marks from coverage
-  RewardParams rewards;                               // ppo.rewards.*
+  run::RewardConfig rewards;                             // ppo.rewards.*
   std::string train_file = "examples/suite/train.jsonl";  // sft.train_file
   // sft.run_dir when the run continues that SFT run (train.run_sft_first, or train.init one of
   // its checkpoints); empty otherwise.

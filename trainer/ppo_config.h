@@ -1,5 +1,5 @@
-// Configuration of the PPO stage: reward shaping (outcome table, RLTF adaptive and error-line
-// terms, KL penalty), GAE, the clipped losses and the FGO mask. Plain structs, no LibTorch.
+// Configuration of the PPO stage: reward shaping (ppo.rewards, declared in run/reward.h), GAE,
+// the clipped losses and the FGO mask. Plain structs, no LibTorch.
 //
 //   PpoConfig cfg;  ConfigSchema schema;
 //   describe(cfg, schema, "ppo");                 // ppo.* and ppo.rewards.*
@@ -9,30 +9,13 @@
 #include <cstdint>
 #include <string>
 
+#include "run/reward.h"
 #include "util/config.h"
 
 namespace stepcoder::trainer {
 
-struct RewardConfig {
-  // CodeRL / StepCoder outcome table.
-  bool outcome = true;
-  double compile_error = -1.0;
-  double runtime_error = -0.6;  // also timeout, memory, output limit, policy violation
-  double failed = -0.3;
-  double passed = 1.0;
-  // RLTF adaptive: a failed program earns adaptive_scale * pass_ratio on top of `failed`.
-  bool adaptive = false;
-  double adaptive_scale = 1.3;
-  // RLTF fine-grained: penalty on tokens of lines a compiler error or a crash points at.
-  bool error_lines = false;
-  double error_line_penalty = 0.3;
-  // Per-token KL penalty against the reference policy: -kl_coef * (logp - logp_ref).
-  bool kl = true;
-  double kl_coef = 0.05;
-  bool kl_adaptive = false;     // adjust kl_coef towards kl_target (Ziegler et al. 2019)
-  double kl_target = 6.0;       // summed KL per completion
-  int64_t kl_horizon = 10000;   // completions over which the coefficient may move by e^0.2
-};
+// The task reward's keys live with the reward itself (run/reward.h).
+using run::RewardConfig;
 
 struct PpoConfig {
   int prompts_per_step = 8;
@@ -58,7 +41,6 @@ struct PpoConfig {
   RewardConfig rewards;
 };
 
-void describe(RewardConfig& c, ConfigSchema& schema, const std::string& prefix = "ppo.rewards");
 void describe(PpoConfig& c, ConfigSchema& schema, const std::string& prefix = "ppo");
 
 }  // namespace stepcoder::trainer

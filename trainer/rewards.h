@@ -1,6 +1,7 @@
 // Reward shaping as a chain of small terms, each adding to a per-token reward vector of one
 // completion: CodeRL outcome (sequence reward on the last token), RLTF adaptive pass-ratio
 // bonus and error-line penalty, per-token KL penalty with a fixed or adaptive coefficient.
+// The values are run/reward.h's, which replay computes too; the chain places them on tokens.
 //
 //   KlController kl(cfg.rewards);
 //   RewardChain chain = make_reward_chain(cfg.rewards, &kl);
@@ -48,7 +49,6 @@ class OutcomeReward : public RewardTerm {
   explicit OutcomeReward(const RewardConfig& c) : c_(c) {}
   void apply(const RewardInput& in, torch::Tensor& rewards) override;
   std::string name() const override { return "outcome"; }
-  double value(sandbox::Verdict v) const;
 
  private:
   RewardConfig c_;
@@ -57,12 +57,12 @@ class OutcomeReward : public RewardTerm {
 // RLTF adaptive: a failed program gains scale * pass_ratio on the last token.
 class AdaptiveReward : public RewardTerm {
  public:
-  explicit AdaptiveReward(double scale) : scale_(scale) {}
+  explicit AdaptiveReward(const RewardConfig& c) : c_(c) {}
   void apply(const RewardInput& in, torch::Tensor& rewards) override;
   std::string name() const override { return "adaptive"; }
 
  private:
-  double scale_;
+  RewardConfig c_;
 };
 
 // RLTF fine-grained: -penalty on each token whose first non-blank byte lies on a program line
@@ -117,9 +117,5 @@ class RewardChain {
 
 // The terms switched on in `c`; `kl` must outlive the chain (null leaves out the KL term).
 RewardChain make_reward_chain(const RewardConfig& c, const KlController* kl);
-
-// 1-based program line of each token's first non-blank byte; 0 for blank tokens.
-std::vector<int> token_lines(const std::string& program, size_t completion_start,
-                             const std::vector<std::pair<size_t, size_t>>& spans);
 
 }  // namespace stepcoder::trainer

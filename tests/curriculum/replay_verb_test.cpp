@@ -11,7 +11,7 @@
 #include "coverage/token_mask.h"
 #include "curriculum/episode_store.h"
 #include "curriculum/splitter.h"
-#include "curriculum/task_reward.h"
+#include "run/reward.h"
 #include "tasks/problem_io.h"
 #include "trainer/rewards.h"
 #include "trainer/run_episodes.h"

@@ -66,7 +66,7 @@ struct ErrorLineCase {
 
 TEST(PpoRewardsTest, TokenLinesFollowTheFirstNonBlankByte) {
   ErrorLineCase k;
-  auto lines = token_lines(k.prompt + k.completion, k.prompt.size(), k.spans);
+  auto lines = run::token_lines(k.prompt + k.completion, k.prompt.size(), k.spans);
   EXPECT_EQ(lines, (std::vector<int>{2, 2, 2, 2, 2, 0, 3, 3, 3, 0, 4, 0}));
 }
 

@@ -1,42 +1,20 @@
-// curriculum::task_reward (plain doubles, what `stepcoder replay` recomputes) agrees with the
-// trainer's reward chain without its KL term, for every verdict and every term switched on.
+// run::task_reward (plain doubles, what `stepcoder replay` recomputes) agrees with the trainer's
+// reward chain, which places the same values on tokens, without its KL term, for every verdict
+// and every term switched on.
 #include <gtest/gtest.h>
 
-#include "curriculum/run_config.h"
-#include "curriculum/task_reward.h"
+#include "run/reward.h"
 #include "trainer/ppo_config.h"
 #include "trainer/rewards.h"
 
-namespace stepcoder::curriculum {
+namespace stepcoder::run {
 namespace {
 
-RewardParams params_of(const trainer::RewardConfig& c) {
-  RewardParams p;
-  p.outcome = c.outcome, p.compile_error = c.compile_error, p.runtime_error = c.runtime_error;
-  p.failed = c.failed, p.passed = c.passed, p.adaptive = c.adaptive, p.adaptive_scale = c.adaptive_scale;
-  p.error_lines = c.error_lines, p.error_line_penalty = c.error_line_penalty;
-  return p;
-}
-
-double chain_reward(const trainer::RewardConfig& c, const sandbox::JudgeResult& r, const std::string& program,
+double chain_reward(const RewardConfig& c, const sandbox::JudgeResult& r, const std::string& program,
                     size_t start, const std::vector<std::pair<size_t, size_t>>& spans) {
   trainer::RewardChain chain = trainer::make_reward_chain(c, /*kl=*/nullptr);
   trainer::RewardInput in{r, program, start, spans, torch::Tensor(), torch::Tensor()};
   return chain.compute(in).sum().item<double>();
-}
-
-TEST(TaskReward, DefaultsAreTheTrainers) {
-  trainer::RewardConfig c;
-  RewardParams p, q = params_of(c);
-  EXPECT_EQ(p.outcome, q.outcome);
-  EXPECT_EQ(p.compile_error, q.compile_error);
-  EXPECT_EQ(p.runtime_error, q.runtime_error);
-  EXPECT_EQ(p.failed, q.failed);
-  EXPECT_EQ(p.passed, q.passed);
-  EXPECT_EQ(p.adaptive, q.adaptive);
-  EXPECT_EQ(p.adaptive_scale, q.adaptive_scale);
-  EXPECT_EQ(p.error_lines, q.error_lines);
-  EXPECT_EQ(p.error_line_penalty, q.error_line_penalty);
 }
 
 TEST(TaskReward, AgreesWithTheTrainersChainWithoutKl) {
@@ -57,11 +35,11 @@ TEST(TaskReward, AgreesWithTheTrainersChainWithoutKl) {
       r.diagnostics.push_back({1, 1, "error", "in the tests", true});
       r.tests.emplace_back();
       r.tests.back().crash_line = 3;
-      trainer::RewardConfig c;
+      RewardConfig c;
       c.outcome = terms & 1, c.adaptive = terms & 2, c.error_lines = terms & 4, c.kl = true;
       c.failed = -0.25, c.error_line_penalty = 0.2;
       const double want = chain_reward(c, r, program, prompt.size(), spans);
-      EXPECT_NEAR(task_reward(params_of(c), r, program, prompt.size(), spans), want, 1e-5)
+      EXPECT_NEAR(task_reward(c, r, program, prompt.size(), spans), want, 1e-5)
           << "verdict " << v << " terms " << terms;
       ++checked;
     }
@@ -69,8 +47,8 @@ TEST(TaskReward, AgreesWithTheTrainersChainWithoutKl) {
   EXPECT_EQ(checked, 8 * sandbox::kVerdictCount);
   sandbox::JudgeResult passed;
   passed.verdict = sandbox::Verdict::Passed;
-  EXPECT_EQ(task_reward(RewardParams{}, passed, program, prompt.size(), {}), 0.0);  // no tokens, no reward
+  EXPECT_EQ(task_reward(RewardConfig{}, passed, program, prompt.size(), {}), 0.0);  // no tokens, no reward
 }
 
 }  // namespace
-}  // namespace stepcoder::curriculum
+}  // namespace stepcoder::run
