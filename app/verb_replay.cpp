@@ -12,13 +12,11 @@
 
 #include "app/common.h"
 #include "app/verb.h"
-#include "coverage/judge_coverage.h"
-#include "coverage/token_mask.h"
 #include "curriculum/episode_store.h"
 #include "curriculum/run_config.h"
+#include "run/episode.h"
 #include "run/reward.h"
 #include "tasks/problem_io.h"
-#include "trainer/run_episodes.h"
 #include "util/files.h"
 #include "util/progress.h"
 
@@ -51,27 +49,19 @@ std::string num(double v) {
   return b;
 }
 
-// The trainer's judging of a completion (trainer/rollout.cpp judge_one), from stored columns.
+// The trainer's own judging of a completion (run::judge_episode, as the rollout calls it), from
+// the stored columns: the staged prompt, the completion and its token ends.
 Now rejudge(sandbox::Judge& judge, const curriculum::RecordedRun& run, const tasks::Problem& p,
             const curriculum::EpisodeRow& row) {
-  sandbox::JudgeRequest req;
-  req.program = row.prompt + row.completion;
-  req.tests = p.judged_tests();
-  coverage::CoverageResult cov;
-  sandbox::JudgeResult r = run.fgo ? coverage::judge_with_coverage(judge, req, &cov) : judge.judge(req);
+  tasks::Problem staged = p;
+  staged.prompt = row.prompt;
   const auto spans = run::spans_from_ends(row.token_ends, row.tokens, row.completion.size());
-  std::vector<uint8_t> mask(spans.size(), 1);
-  const bool covered = cov.available && r.verdict != sandbox::Verdict::CompileError;
-  if (covered) {
-    mask = coverage::token_mask(cov.instrumented, cov.merged, row.prompt.size(), spans);
-    mask.resize(spans.size(), 1);
-  }
+  const run::JudgedEpisode j = run::judge_episode(judge, staged, row.completion, spans, run.fgo);
   Now n;
-  n.verdict = sandbox::verdict_name(r.verdict), n.pass_ratio = r.pass_ratio, n.message = r.message;
-  n.isolation = sandbox::isolation_name(r.isolation);
-  n.mask = trainer::mask_text(mask);
-  n.lines = trainer::line_marks(req.program, covered ? &cov : nullptr, r);
-  n.task_reward = run::task_reward(run.rewards, r, req.program, row.prompt.size(), spans);
+  n.verdict = sandbox::verdict_name(j.result.verdict), n.pass_ratio = j.result.pass_ratio;
+  n.message = j.result.message, n.isolation = sandbox::isolation_name(j.result.isolation);
+  n.mask = run::mask_text(j.executed), n.lines = j.lines;
+  n.task_reward = run::task_reward(run.rewards, j.result, staged.program(row.completion), row.prompt.size(), spans);
   return n;
 }
 

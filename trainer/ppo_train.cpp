@@ -9,7 +9,7 @@
 #include "model/sampling.h"
 #include "trainer/ppo_train_impl.h"
 #include "trainer/rollout.h"
-#include "trainer/run_episodes.h"
+#include "run/episode.h"
 #include "trainer/sft_eval.h"
 #include "util/files.h"
 
@@ -62,7 +62,7 @@ std::vector<curriculum::EpisodeRow> episode_rows(int64_t step, const std::vector
     row.stage = it.stage, row.stages = it.stages, row.prompt = it.task.prompt, row.completion = e.completion;
     row.verdict = sandbox::verdict_name(e.verdict), row.reward = e.reward, row.task_reward = e.task_reward;
     row.pass_ratio = e.pass_ratio, row.kl = e.kl, row.tokens = e.tokens, row.kept_fraction = e.kept_fraction;
-    row.mask = mask_text(e.mask), row.token_ends = join_ints(e.token_ends), row.lines = e.lines;
+    row.mask = run::mask_text(e.mask), row.token_ends = run::join_ints(e.token_ends), row.lines = e.lines;
     row.message = e.message, row.isolation = sandbox::isolation_name(e.isolation);
     rows.push_back(std::move(row));
   }

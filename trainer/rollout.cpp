@@ -12,7 +12,7 @@
 
 #include "coverage/judge_coverage.h"
 #include "coverage/token_mask.h"
-#include "trainer/run_episodes.h"
+#include "run/episode.h"
 
 namespace stepcoder::trainer {
 namespace {
@@ -22,13 +22,7 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-struct Judged {
-  sandbox::JudgeResult result;
-  std::vector<uint8_t> executed;  // one per token
-  bool coverage = false;
-  std::string lines;  // line_marks of the program
-  double seconds = 0;
-};
+using Judged = run::JudgedEpisode;
 
 // A fixed set of threads running tasks in submission order; wait() returns once every
 // submitted task has finished. Tasks write their results by index, so the order in which
@@ -95,22 +89,6 @@ std::vector<std::pair<size_t, size_t>> byte_ranges(const model::Completion& c) {
 // Called from the judging threads: sandbox::SandboxJudge is thread-safe, and the instrumenter
 // builds a fresh Clang instance per call (the shared PCH table is behind a mutex in
 // coverage/clang_parse.cpp), so nothing here is serialized.
-Judged judge_one(sandbox::Judge& judge, const tasks::Problem& p, const model::Completion& c, bool fgo) {
-  const auto t0 = Clock::now();
-  Judged j;
-  j.executed.assign(c.tokens.size(), 1);
-  sandbox::JudgeRequest req = p.request(c.text);
-  coverage::CoverageResult cov;
-  j.result = fgo ? coverage::judge_with_coverage(judge, req, &cov) : judge.judge(req);
-  if (cov.available && j.result.verdict != sandbox::Verdict::CompileError) {
-    j.executed = coverage::token_mask(cov.instrumented, cov.merged, p.prompt.size(), byte_ranges(c));
-    j.executed.resize(c.tokens.size(), 1);
-    j.coverage = true;
-  }
-  j.lines = line_marks(req.program, j.coverage ? &cov : nullptr, j.result);
-  j.seconds = seconds_since(t0);
-  return j;
-}
 
 // Per-position tensors of the sequences: ids (N, L), valid and FGO mask (N, L-1).
 void lay_out(const std::vector<std::vector<int>>& prompts, const std::vector<model::Completion>& done,
@@ -242,7 +220,7 @@ Status sample_and_judge(RolloutContext& ctx, const std::vector<tasks::Problem>& 
     if (start == 0) judge_start = Clock::now();
     for (size_t i = start; i < end; ++i) {
       done[i] = std::move((*sampled)[i - start]);
-      pool.submit([&, i] { judged[i] = judge_one(ctx.judge, problems[i / K], done[i], c.fgo); });
+      pool.submit([&, i] { judged[i] = run::judge_episode(ctx.judge, problems[i / K], done[i].text, byte_ranges(done[i]), c.fgo); });
     }
   }
   const auto wait_start = Clock::now();

@@ -56,7 +56,7 @@ struct Episode {
   sandbox::Isolation isolation = sandbox::Isolation::Judge;  // where the tests ran
   std::vector<uint8_t> mask;    // FGO mask, one per token
   std::vector<int> token_ends;  // end byte offset of each token in `completion`
-  std::string lines;            // per program line: '.', '+', '-', '!' (see run_episodes.h)
+  std::string lines;            // per program line: '.', '+', '-', '!' (see run/episode.h)
 };
 
 struct RolloutStats {

@@ -7,14 +7,11 @@
 
 #include <cstdio>
 
-#include "coverage/judge_coverage.h"
-#include "coverage/token_mask.h"
 #include "curriculum/episode_store.h"
 #include "curriculum/splitter.h"
-#include "run/reward.h"
+#include "run/episode.h"
 #include "tasks/problem_io.h"
 #include "trainer/rewards.h"
-#include "trainer/run_episodes.h"
 #include "tests/app/run_cli.h"
 #include "util/files.h"
 
@@ -42,27 +39,25 @@ std::vector<std::pair<size_t, size_t>> tokens_of(const std::string& completion) 
   return spans;
 }
 
-// The row the trainer would store for this completion (trainer/rollout.cpp judge_one, FGO on).
+// The row the trainer stores for this completion: its judging (run::judge_episode, FGO on) and
+// its reward chain without KL.
 EpisodeRow judged_row(sandbox::Judge& judge, const tasks::Problem& staged, int stage, int stages,
                       const std::string& completion, int index, const trainer::RewardConfig& rc) {
-  sandbox::JudgeRequest req = staged.request(completion);
-  coverage::CoverageResult cov;
-  sandbox::JudgeResult r = coverage::judge_with_coverage(judge, req, &cov);
   const auto spans = tokens_of(completion);
-  std::vector<uint8_t> mask(spans.size(), 1);
-  const bool covered = cov.available && r.verdict != sandbox::Verdict::CompileError;
-  if (covered) mask = coverage::token_mask(cov.instrumented, cov.merged, staged.prompt.size(), spans);
+  const run::JudgedEpisode j = run::judge_episode(judge, staged, completion, spans, /*fgo=*/true);
+  const std::string program = staged.program(completion);
   trainer::RewardChain chain = trainer::make_reward_chain(rc, /*kl=*/nullptr);
-  trainer::RewardInput in{r, req.program, staged.prompt.size(), spans, torch::Tensor(), torch::Tensor()};
+  trainer::RewardInput in{j.result, program, staged.prompt.size(), spans, torch::Tensor(), torch::Tensor()};
   EpisodeRow row;
   row.step = index / 2, row.index = index % 2, row.task_id = staged.task_id, row.stage = stage, row.stages = stages;
-  row.prompt = staged.prompt, row.completion = completion, row.verdict = sandbox::verdict_name(r.verdict);
+  row.prompt = staged.prompt, row.completion = completion, row.verdict = sandbox::verdict_name(j.result.verdict);
   row.task_reward = chain.compute(in).sum().item<double>(), row.reward = row.task_reward;
-  row.pass_ratio = r.pass_ratio, row.tokens = static_cast<int>(spans.size()), row.mask = trainer::mask_text(mask);
+  row.pass_ratio = j.result.pass_ratio, row.tokens = static_cast<int>(spans.size());
+  row.mask = run::mask_text(j.executed);
   std::vector<int> ends;
   for (const auto& s : spans) ends.push_back(static_cast<int>(s.second));
-  row.token_ends = trainer::join_ints(ends), row.lines = trainer::line_marks(req.program, covered ? &cov : nullptr, r);
-  row.message = r.message;
+  row.token_ends = run::join_ints(ends), row.lines = j.lines;
+  row.message = j.result.message;
   return row;
 }
 

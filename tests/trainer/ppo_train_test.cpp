@@ -13,7 +13,7 @@
 #include "model/checkpoint.h"
 #include "tasks/problem_io.h"
 #include "tests/model/test_corpus.h"
-#include "trainer/run_episodes.h"
+#include "run/episode.h"
 #include "trainer/run_metrics.h"
 #include "util/files.h"
 
@@ -270,10 +270,10 @@ TEST(LineMarksTest, ErrorAndCrashLinesWithoutCoverage) {
   r.diagnostics.push_back({1, 1, "warning", "y", false});
   r.tests.push_back({});
   r.tests.back().crash_line = 4;
-  EXPECT_EQ(line_marks("a\nb\nc\nd\n", nullptr, r), "..!!");
-  EXPECT_EQ(line_marks("a\n\nc", nullptr, sandbox::JudgeResult{}), "...");
-  EXPECT_EQ(mask_text({1, 0, 1}), "101");
-  EXPECT_EQ(join_ints({3, 7, 12}), "3,7,12");
+  EXPECT_EQ(run::line_marks("a\nb\nc\nd\n", nullptr, r), "..!!");
+  EXPECT_EQ(run::line_marks("a\n\nc", nullptr, sandbox::JudgeResult{}), "...");
+  EXPECT_EQ(run::mask_text({1, 0, 1}), "101");
+  EXPECT_EQ(run::join_ints({3, 7, 12}), "3,7,12");
 }
 
 }  // namespace

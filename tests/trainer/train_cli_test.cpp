@@ -1,6 +1,7 @@
 // `stepcoder train` end to end with the real sandbox judge: a run killed with SIGKILL after its
 // first checkpoint and resumed ends like an uninterrupted one (metrics, episodes, parameters);
-// bad input exits with 2 and a message naming the key before any step runs.
+// `stepcoder replay` of a run finds its episodes as stored; bad input exits with 2 and a
+// message naming the key before any step runs.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -151,6 +152,20 @@ TEST_F(TrainCliTest, SigkillAfterACheckpointThenResumeEndsLikeAnUninterruptedRun
   EXPECT_EQ(cb->state.step, 6);
   auto pb = cb->model->named_parameters();
   for (const auto& p : ca->model->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+}
+
+// Replay re-judges the episodes the trainer itself stored (its rollout, coverage and rewards)
+// and finds every column as recorded: both run run::judge_episode and run/reward.h.
+TEST_F(TrainCliTest, ReplayOfTheTrainersOwnEpisodesFindsNoDifference) {
+  std::string out;
+  const std::string run = dir_->file("replayed");
+  ASSERT_EQ(train({"--set", "train.run_dir=" + run, "--set", "train.steps=2", "--set", "ppo.rewards.adaptive=true",
+                   "--set", "ppo.rewards.error_lines=true"}, &out), 0) << out;
+  const std::string log = dir_->file("replay.log");
+  EXPECT_EQ(wait_exit(spawn({"replay", run}, log)), 0) << *read_file(log);
+  auto text = read_file(log);
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find("8 episodes re-judged, 0 differ"), std::string::npos) << *text;
 }
 
 TEST_F(TrainCliTest, BadInputExitsWithTwoBeforeTraining) {

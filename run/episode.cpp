@@ -1,9 +1,11 @@
-// Line marks and text columns of stored episodes (see run_episodes.h).
-#include "trainer/run_episodes.h"
+// Judging one episode; line marks and text columns of stored episodes (see episode.h).
+#include "run/episode.h"
+
+#include <chrono>
 
 #include "coverage/token_mask.h"
 
-namespace stepcoder::trainer {
+namespace stepcoder::run {
 
 namespace {
 
@@ -36,6 +38,24 @@ std::string line_marks(const std::string& program, const coverage::CoverageResul
   return marks;
 }
 
+JudgedEpisode judge_episode(sandbox::Judge& judge, const tasks::Problem& problem, const std::string& completion,
+                            const Spans& spans, bool fgo) {
+  const auto t0 = std::chrono::steady_clock::now();
+  JudgedEpisode j;
+  j.executed.assign(spans.size(), 1);
+  sandbox::JudgeRequest req = problem.request(completion);
+  coverage::CoverageResult cov;
+  j.result = fgo ? coverage::judge_with_coverage(judge, req, &cov) : judge.judge(req);
+  if (cov.available && j.result.verdict != sandbox::Verdict::CompileError) {
+    j.executed = coverage::token_mask(cov.instrumented, cov.merged, problem.prompt.size(), spans);
+    j.executed.resize(spans.size(), 1);
+    j.coverage = true;
+  }
+  j.lines = line_marks(req.program, j.coverage ? &cov : nullptr, j.result);
+  j.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return j;
+}
+
 std::string mask_text(const std::vector<uint8_t>& mask) {
   std::string s;
   for (uint8_t m : mask) s += m ? '1' : '0';
@@ -48,4 +68,4 @@ std::string join_ints(const std::vector<int>& values) {
   return s;
 }
 
-}  // namespace stepcoder::trainer
+}  // namespace stepcoder::run

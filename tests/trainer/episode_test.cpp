@@ -1,13 +1,13 @@
 // Line marks of a real judged program with coverage: lines that ran, code that never ran, a
 // crash line; and the known-good probe program the trainer judges at start-up.
-#include "trainer/run_episodes.h"
+#include "run/episode.h"
 
 #include <gtest/gtest.h>
 
 #include "coverage/judge_coverage.h"
 #include "sandbox/judge.h"
 
-namespace stepcoder::trainer {
+namespace stepcoder::run {
 namespace {
 
 TEST(RunEpisodesSandboxTest, LineMarksFollowCoverage) {
@@ -45,4 +45,4 @@ TEST(RunEpisodesSandboxTest, LineMarksFollowCoverage) {
 }
 
 }  // namespace
-}  // namespace stepcoder::trainer
+}  // namespace stepcoder::run
