@@ -16,6 +16,7 @@
 
 #include "app/common.h"
 #include "app/verb.h"
+#include "run/layout.h"
 #include "report/ablation.h"
 #include "util/files.h"
 
@@ -99,7 +100,7 @@ double train_seconds(const std::string& run_dir) {
     if (j.is_object() && j.contains("train_wall_s")) return j["train_wall_s"].get<double>();
   }
   double seconds = -1;
-  if (auto m = read_jsonl(run_dir + "/metrics.jsonl", {/*skip_bad=*/true}); m)
+  if (auto m = read_jsonl(run::RunLayout(run_dir).metrics(), {/*skip_bad=*/true}); m)
     for (const JsonlRow& r : m->rows)
       if (r.value.contains("seconds") && r.value["seconds"].is_number()) seconds = r.value["seconds"].get<double>();
   return seconds;
@@ -118,18 +119,18 @@ Status train_config(const std::string& exe, const std::string& cfg, const std::s
 // eval.json is written only from a successful evaluation: its presence means "done".
 Status evaluate_config(const std::string& exe, const std::string& cfg, const std::string& name, const std::string& run_dir) {
   std::fprintf(stderr, "ablate: %s: evaluating on the test split\n", name.c_str());
-  auto eval = run_child({exe, "eval", cfg, "--checkpoint", run_dir + "/checkpoints/last.pt", "--split", "test", "--json"}, true);
+  auto eval = run_child({exe, "eval", cfg, "--checkpoint", run::RunLayout(run_dir).checkpoint("last"), "--split", "test", "--json"}, true);
   if (!eval) return Error(eval.error());
   if (eval->status != 0) return Error("stepcoder eval exited with status " + std::to_string(eval->status));
   if (!Json::parse(eval->stdout_text, nullptr, false).is_object())
     return Error("stepcoder eval printed no JSON object: " + eval->stdout_text.substr(0, 200));
-  return write_file_atomic(run_dir + "/eval.json", eval->stdout_text);
+  return write_file_atomic(run::RunLayout(run_dir).eval(), eval->stdout_text);
 }
 
 // Trains and evaluates one config; errors are this config's failure, not the ablation's.
 Expected<report::AblationRow> run_config(const std::string& exe, const std::string& cfg, const std::string& name,
                                          const std::string& run_dir) {
-  const std::string eval_path = run_dir + "/eval.json";
+  const std::string eval_path = run::RunLayout(run_dir).eval();
   if (file_exists(eval_path)) {
     std::fprintf(stderr, "ablate: %s: %s exists, not run again\n", name.c_str(), eval_path.c_str());
   } else {
@@ -163,7 +164,7 @@ void ablate_verb(const AblateArgs& a) {
   for (const std::string& name : *names) {
     const std::string run_dir = a.out + "/" + name;
     const bool selected = a.only.empty() || std::find(a.only.begin(), a.only.end(), name) != a.only.end();
-    if (!selected && !file_exists(run_dir + "/eval.json")) continue;  // not asked for, never run
+    if (!selected && !file_exists(run::RunLayout(run_dir).eval())) continue;  // not asked for, never run
     auto row = run_config(*exe, a.dir + "/" + name + ".yaml", name, run_dir);
     if (!row) {
       std::fprintf(stderr, "ablate: %s failed: %s\n", name.c_str(), row.error().c_str());
@@ -177,7 +178,9 @@ void ablate_verb(const AblateArgs& a) {
   if (failed) fail(std::to_string(failed) + " of " + std::to_string(rows.size()) + " configs failed", 1);
 }
 
-STEPCODER_VERB(60, [](CLI::App& app) {
+}  // namespace
+
+void add_ablate_verb(CLI::App& app) {
   auto a = std::make_shared<AblateArgs>();
   CLI::App* cmd = app.add_subcommand("ablate", "Train and evaluate every config of a folder; write the ablation table");
   cmd->add_option("dir", a->dir, "folder of YAML configs, one per ablation arm")->required();
@@ -185,7 +188,6 @@ STEPCODER_VERB(60, [](CLI::App& app) {
   cmd->add_option("--only", a->only, "run only this config (repeatable); others keep their existing results");
   cmd->footer("An interrupted ablation resumes: configs with OUT/NAME/eval.json are not run again.");
   cmd->callback([a] { ablate_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

@@ -71,14 +71,15 @@ void config_verb(const ConfigArgs& a) {
   std::printf("%s", schema.dump_yaml().c_str());
 }
 
-STEPCODER_VERB(80, [](CLI::App& app) {
+}  // namespace
+
+void add_config_verb(CLI::App& app) {
   auto a = std::make_shared<ConfigArgs>();
   CLI::App* cmd = app.add_subcommand("config", "Print the configuration reference, or a config resolved with defaults");
   cmd->add_flag("--reference", a->reference, "Markdown table of every key: type, default, range, meaning");
   cmd->add_option("--dump", a->dump, "print CONFIG resolved: every key with the value a run would use");
   cmd->add_option("--set", a->sets, "override a key before --dump prints, e.g. train.steps=50");
   cmd->callback([a] { config_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

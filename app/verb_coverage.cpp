@@ -129,7 +129,9 @@ void coverage_verb(const CoverageArgs& a) {
   set_exit_code(r.verdict == sandbox::Verdict::Passed ? 0 : 1);
 }
 
-STEPCODER_VERB(15, [](CLI::App& app) {
+}  // namespace
+
+void add_coverage_verb(CLI::App& app) {
   auto a = std::make_shared<CoverageArgs>();
   CLI::App* cmd = app.add_subcommand(
       "coverage", "Judge a program with statement coverage (which lines its tests ran)");
@@ -141,7 +143,6 @@ STEPCODER_VERB(15, [](CLI::App& app) {
   cmd->add_option("--html", a->html, "write a standalone HTML view of the source");
   add_judge_options(cmd, &a->config, &a->sets, &a->json);
   cmd->callback([a] { coverage_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

@@ -7,6 +7,7 @@
 
 #include "app/common.h"
 #include "app/verb.h"
+#include "run/layout.h"
 #include "model/inference.h"
 #include "sandbox/pool.h"
 #include "tasks/problem_io.h"
@@ -101,7 +102,7 @@ void eval_verb(const EvalArgs& a) {
   if (!problems) return fail(problems.error());
   // Splits are ordered by family: the first N problems would be a few families, not the split.
   trainer::keep_evenly_spaced(*problems, cfg.eval.problems);
-  std::string path = a.checkpoint.empty() ? cfg.sft.run_dir + "/checkpoints/best.pt" : a.checkpoint;
+  std::string path = a.checkpoint.empty() ? run::RunLayout(cfg.sft.run_dir).checkpoint("best") : a.checkpoint;
   auto m = model::InferenceModel::load(path, cfg.model.device, cfg.model.threads, cfg.model.prompt);
   if (!m) return fail(m.error());
   const int too_long = drop_long_prompts(&*problems, **m);
@@ -123,7 +124,9 @@ void eval_verb(const EvalArgs& a) {
   print_report(a, *report, path, a.data.empty() ? cfg.eval.split : a.data, too_long);
 }
 
-STEPCODER_VERB(50, [](CLI::App& app) {
+}  // namespace
+
+void add_eval_verb(CLI::App& app) {
   auto a = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand("eval", "pass@1 / pass@k of a checkpoint in the judge");
   cmd->add_option("config", a->config, "YAML config (sft files, eval, sampling, sandbox)")->required();
@@ -140,7 +143,6 @@ STEPCODER_VERB(50, [](CLI::App& app) {
   cmd->add_option("--set", a->sets, "override a config key, e.g. eval.n=20");
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->callback([a] { eval_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

@@ -48,7 +48,9 @@ void generate_verb(const GenerateArgs& a) {
   }
 }
 
-STEPCODER_VERB(45, [](CLI::App& app) {
+}  // namespace
+
+void add_generate_verb(CLI::App& app) {
   auto a = std::make_shared<GenerateArgs>();
   a->sampling.temperature = 0.8;
   CLI::App* cmd = app.add_subcommand("generate", "Print sampled completions of a task's prompt");
@@ -71,7 +73,6 @@ STEPCODER_VERB(45, [](CLI::App& app) {
   cmd->add_option("--threads", a->threads, "CPU threads")->capture_default_str();
   cmd->add_flag("--json", a->json, "one JSON object per sample");
   cmd->callback([a] { generate_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

@@ -123,7 +123,9 @@ void judge_verb(const JudgeArgs& a) {
   set_exit_code(failed == 0 ? 0 : 1);
 }
 
-STEPCODER_VERB(20, [](CLI::App& app) {
+}  // namespace
+
+void add_judge_verb(CLI::App& app) {
   auto a = std::make_shared<JudgeArgs>();
   CLI::App* cmd = app.add_subcommand("judge", "Judge solutions of a problem file in the sandbox");
   cmd->add_option("problems", a->problems, "problem file: project JSONL, HumanEval-X, MBXP or APPS (.jsonl or .jsonl.gz)")
@@ -138,7 +140,6 @@ STEPCODER_VERB(20, [](CLI::App& app) {
   cmd->add_option("--coverage", a->coverage_dir, "write one LCOV tracefile (and the program) per task here");
   add_judge_options(cmd, &a->config, &a->sets, &a->json);
   cmd->callback([a] { judge_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

@@ -15,6 +15,7 @@
 #include "curriculum/episode_store.h"
 #include "curriculum/run_config.h"
 #include "run/episode.h"
+#include "run/layout.h"
 #include "run/reward.h"
 #include "tasks/problem_io.h"
 #include "util/files.h"
@@ -125,7 +126,7 @@ Expected<Loaded> load(const ReplayArgs& a) {
   auto run = curriculum::read_recorded_run(a.run_dir);
   if (!run) return Error(run.error());
   l.run = std::move(*run);
-  const std::string db = a.run_dir + "/episodes.sqlite";
+  const std::string db = run::RunLayout(a.run_dir).episodes();
   if (!file_exists(db)) return Error(db + ": no episode store (the run recorded no step)");
   auto store = curriculum::EpisodeStore::open(db);
   if (!store) return Error(store.error());
@@ -177,7 +178,7 @@ void replay_verb(const ReplayArgs& a) {
   for (const auto& p : set->problems) by_id[p.task_id] = &p;
   for (const auto& r : l->rows)
     if (!by_id.count(r.task_id)) return fail("task '" + r.task_id + "' of " + a.run_dir + " is not in " + l->run.train_file);
-  auto cfg = load_sandbox_config(a.run_dir + "/config.yaml", a.sets);
+  auto cfg = load_sandbox_config(run::RunLayout(a.run_dir).config(), a.sets);
   if (!cfg) return fail(cfg.error());
   auto judge = sandbox::SandboxJudge::create(*cfg);
   if (!judge) return fail("starting the judge: " + judge.error(), 1);
@@ -205,7 +206,9 @@ void replay_verb(const ReplayArgs& a) {
   set_exit_code(differing == 0 ? 0 : 1);
 }
 
-STEPCODER_VERB(45, [](CLI::App& app) {
+}  // namespace
+
+void add_replay_verb(CLI::App& app) {
   auto a = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand("replay", "Re-judge a training run's stored episodes and report what differs now");
   cmd->add_option("run_dir", a->run_dir, "run directory (config.yaml, episodes.sqlite)")->required();
@@ -216,7 +219,6 @@ STEPCODER_VERB(45, [](CLI::App& app) {
   cmd->add_option("--set", a->sets, "override a sandbox key of the run's config: sandbox.KEY=VALUE (repeatable)");
   cmd->add_option("-j,--jobs", a->workers, "parallel judges (default: sandbox.workers, 0 = cores)");
   cmd->callback([a] { replay_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

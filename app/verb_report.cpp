@@ -23,7 +23,9 @@ void report_verb(const ReportArgs& a) {
   std::printf("wrote %s\n", path->c_str());
 }
 
-STEPCODER_VERB(65, [](CLI::App& app) {
+}  // namespace
+
+void add_report_verb(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* cmd = app.add_subcommand("report", "Write the HTML report of a training run (RUN_DIR/report.html)");
   cmd->add_option("run_dir", a->run_dir, "run directory (config.yaml, metrics.jsonl, episodes.sqlite)")->required();
@@ -31,7 +33,6 @@ STEPCODER_VERB(65, [](CLI::App& app) {
   cmd->add_option("--last-step", a->last_step, "episodes of the last step shown")->check(CLI::Range(0, 1000));
   cmd->add_option("--per-verdict", a->per_verdict, "recent episodes shown per verdict")->check(CLI::Range(0, 1000));
   cmd->callback([a] { report_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

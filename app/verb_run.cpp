@@ -72,14 +72,15 @@ void run_verb(const RunArgs& a) {
   set_exit_code(r.verdict == sandbox::Verdict::Passed ? 0 : 1);
 }
 
-STEPCODER_VERB(10, [](CLI::App& app) {
+}  // namespace
+
+void add_run_verb(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Compile and run one program in the sandbox");
   cmd->add_option("program", a->program, "C++ source file")->required();
   cmd->add_option("--stdin", a->stdin_file, "file fed to the program's standard input");
   add_judge_options(cmd, &a->config, &a->sets, &a->json);
   cmd->callback([a] { run_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

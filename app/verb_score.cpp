@@ -56,7 +56,9 @@ void export_verb(const ScoreArgs& a) {
   std::printf("wrote %s: config.json, model.safetensors (%s), tokenizer files\n", a.out.c_str(), a.dtype.c_str());
 }
 
-STEPCODER_VERB(47, [](CLI::App& app) {
+}  // namespace
+
+void add_score_verb(CLI::App& app) {
   auto a = std::make_shared<ScoreArgs>();
   CLI::App* cmd = app.add_subcommand("score", "Log-probabilities of a text's tokens under a model");
   cmd->add_option("model", a->model, "checkpoint (.pt) or Hugging Face model directory")->required();
@@ -73,7 +75,6 @@ STEPCODER_VERB(47, [](CLI::App& app) {
   ex->add_option("--dtype", a->dtype, "float32, bfloat16 or float16")->capture_default_str();
   ex->add_option("--threads", a->threads, "CPU threads")->capture_default_str();
   ex->callback([a] { export_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

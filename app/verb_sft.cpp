@@ -5,6 +5,7 @@
 
 #include "app/common.h"
 #include "app/verb.h"
+#include "run/layout.h"
 #include "trainer/sft.h"
 #include "util/files.h"
 
@@ -24,7 +25,7 @@ void sft_verb(const SftArgs& a) {
   for (const std::string& s : a.sets)
     if (Status st = schema.set(s); !st) return fail(st.error());
   if (Status st = make_dirs(cfg.sft.run_dir); !st) return fail(st.error());
-  if (Status st = write_file_atomic(cfg.sft.run_dir + "/config.yaml", schema.dump_yaml()); !st) return fail(st.error());
+  if (Status st = write_file_atomic(run::RunLayout(cfg.sft.run_dir).config(), schema.dump_yaml()); !st) return fail(st.error());
   trainer::SftOptions opts;
   opts.resume = a.resume;
   if (a.json) opts.on_metrics = [](const Json& j) { std::printf("%s\n", j.dump().c_str()), std::fflush(stdout); };
@@ -37,7 +38,9 @@ void sft_verb(const SftArgs& a) {
               static_cast<long long>(s->best_step), s->best_seconds, s->best_checkpoint.c_str());
 }
 
-STEPCODER_VERB(40, [](CLI::App& app) {
+}  // namespace
+
+void add_sft_verb(CLI::App& app) {
   auto a = std::make_shared<SftArgs>();
   CLI::App* cmd = app.add_subcommand("sft", "Supervised fine-tuning on problem -> reference solution pairs");
   cmd->add_option("config", a->config, "YAML config (model, sft, sampling, sandbox sections)")->required();
@@ -45,7 +48,6 @@ STEPCODER_VERB(40, [](CLI::App& app) {
   cmd->add_flag("--resume", a->resume, "continue from RUN_DIR/checkpoints/last.pt");
   cmd->add_flag("--json", a->json, "print each metrics line as JSON on stdout");
   cmd->callback([a] { sft_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

@@ -209,14 +209,15 @@ void add_stats(CLI::App& tasks) {
   cmd->callback([args] { set_exit_code(run_stats(*args)); });
 }
 
-STEPCODER_VERB(40, [](CLI::App& app) {
+}  // namespace
+
+void add_tasks_verb(CLI::App& app) {
   CLI::App* tasks = app.add_subcommand("tasks", "Task suites: generate, import, statistics, test generation");
   tasks->require_subcommand(1);
   add_generate(*tasks);
   add_import(*tasks);
   add_stats(*tasks);
   add_gen_tests(*tasks);
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

@@ -193,7 +193,9 @@ void render_verb(const TokenizerArgs& a) {
   if (failed && !a.json) fail("tokenizer render: " + std::to_string(failed) + " conversation(s) did not render", 1);
 }
 
-STEPCODER_VERB(30, [](CLI::App& app) {
+}  // namespace
+
+void add_tokenizer_verb(CLI::App& app) {
   auto a = std::make_shared<TokenizerArgs>();
   CLI::App* cmd = app.add_subcommand("tokenizer", "Train the code-aware SentencePiece tokenizer, or inspect any tokenizer");
   cmd->require_subcommand(1);
@@ -228,7 +230,6 @@ STEPCODER_VERB(30, [](CLI::App& app) {
       ->required();
   ren->add_flag("--json", a->json, "one JSON object a line: {\"text\"} or {\"error\"}");
   ren->callback([a] { render_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

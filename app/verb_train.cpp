@@ -36,7 +36,9 @@ void train_verb(const TrainArgs& a) {
   std::printf("\n%lld episodes stored; checkpoint %s\n", static_cast<long long>(s->episodes), s->last_checkpoint.c_str());
 }
 
-STEPCODER_VERB(45, [](CLI::App& app) {
+}  // namespace
+
+void add_train_verb(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   CLI::App* cmd = app.add_subcommand("train", "PPO with fine-grained optimization from an SFT checkpoint");
   cmd->add_option("config", a->config, "YAML config (train, ppo, curriculum, model, sampling, sandbox sections)")
@@ -48,7 +50,6 @@ STEPCODER_VERB(45, [](CLI::App& app) {
                   "draw the (problem, stage) schedule recorded in RUN_DIR/episodes.sqlite");
   cmd->footer("Writes RUN_DIR/{config.yaml, metrics.jsonl, episodes.sqlite, checkpoints/}; see trainer/TRAINING.md.");
   cmd->callback([a] { train_verb(*a); });
-});
+}
 
-}  // namespace
 }  // namespace stepcoder::app

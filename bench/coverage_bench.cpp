@@ -183,7 +183,8 @@ int main(int argc, char** argv) {
     if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (a == "--programs" && i + 1 < argc) max_programs = std::max(1, std::atoi(argv[++i]));
     else if (a == "--json") json = true;
-    else return std::fprintf(stderr, "usage: coverage_bench [--runs N] [--programs N] [--json]\n"), 2;
+    else if (a == "--help" || a == "-h") return std::printf("usage: coverage_bench [--runs N] [--programs N] [--json]\n"), 0;
+    else return std::fprintf(stderr, "coverage_bench: unknown argument '%s'\nusage: coverage_bench [--runs N] [--programs N] [--json]\n", argv[i]), 2;
   }
   auto tmp = TempDir::create("stepcoder-cov-bench");
   if (!tmp) return std::fprintf(stderr, "%s\n", tmp.error().c_str()), 1;

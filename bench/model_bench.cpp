@@ -104,6 +104,10 @@ double sampling_seconds(const Args& a, int prompts, bool cache) {
 
 }  // namespace
 
+constexpr const char* kUsage =
+    "usage: model_bench [--threads N] [--dim D --layers L --heads H --vocab V] [--steps S] [--quick]\n"
+    "  training step of LibTorch against PyTorch, KV-cache sampling against recomputation (same-run ratios)\n";
+
 int main(int argc, char** argv) {
   Args a;
   for (int i = 1; i < argc; ++i) {
@@ -116,7 +120,8 @@ int main(int argc, char** argv) {
     else if (k == "--vocab") a.vocab = next();
     else if (k == "--steps") a.steps = next();
     else if (k == "--quick") a.dim = 64, a.layers = 2, a.heads = 4, a.steps = 3, a.new_tokens = 64, a.rounds = 1;
-    else return std::printf("usage: model_bench [--threads N] [--dim D --layers L --heads H --vocab V] [--steps S] [--quick]\n"), 2;
+    else if (k == "--help" || k == "-h") return std::printf("%s", kUsage), 0;
+    else return std::fprintf(stderr, "model_bench: unknown argument '%s'\n%s", argv[i], kUsage), 2;
   }
   double gflops = init_torch_runtime(a.threads);
   std::printf("threads %d, matmul %.1f GFLOP/s%s\n", a.threads, gflops,

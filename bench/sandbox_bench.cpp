@@ -187,9 +187,14 @@ void bench_assert(SandboxJudge& judge, int n, int salt) {
 
 int main(int argc, char** argv) {
   int runs = 200, programs = 12;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--programs")) programs = std::atoi(argv[i + 1]);
+  const char* usage = "usage: sandbox_bench [--runs N] [--programs N]\n"
+                      "  spawn cost of the box, then judge throughput against plain g++ (same-run ratios)\n";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") return std::printf("%s", usage), 0;
+    if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--programs" && i + 1 < argc) programs = std::max(1, std::atoi(argv[++i]));
+    else return std::fprintf(stderr, "sandbox_bench: unknown argument '%s'\n%s", argv[i], usage), 2;
   }
   auto dir = TempDir::create("stepcoder-bench");
   if (!dir) die(dir.error());

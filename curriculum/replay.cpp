@@ -7,6 +7,7 @@
 #include "curriculum/config.h"
 #include "curriculum/run_config.h"
 #include "curriculum/splitter.h"
+#include "run/layout.h"
 #include "util/files.h"
 
 namespace stepcoder::curriculum {
@@ -138,7 +139,7 @@ Expected<std::unique_ptr<ProblemSource>> make_replay_source(const std::string& r
                                                             std::vector<tasks::Problem> problems) {
   auto run = read_recorded_run(run_dir);
   if (!run) return Error(run.error());
-  const std::string db = run_dir + "/episodes.sqlite";
+  const std::string db = run::RunLayout(run_dir).episodes();
   if (!file_exists(db)) return Error(db + ": no episode store (the run recorded no step)");
   auto store = EpisodeStore::open(db);
   if (!store) return Error(store.error());

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "curriculum/splitter.h"
+#include "run/layout.h"
 
 namespace stepcoder::curriculum {
 namespace {
@@ -41,7 +42,7 @@ std::string started_from(const YAML::Node& sft, const YAML::Node& train) {
 }  // namespace
 
 Expected<RecordedRun> read_recorded_run(const std::string& run_dir) {
-  const std::string path = run_dir + "/config.yaml";
+  const std::string path = run::RunLayout(run_dir).config();
   RecordedRun run;
   try {
     const YAML::Node root = YAML::LoadFile(path);

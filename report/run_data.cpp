@@ -8,6 +8,7 @@
 #include <set>
 
 #include "curriculum/run_config.h"
+#include "run/layout.h"
 #include "util/files.h"
 
 namespace stepcoder::report {
@@ -100,7 +101,7 @@ void read_episodes(const std::string& path, const GalleryOptions& o, RunData* ru
 
 // The training and validation lines of SFT_DIR/metrics.jsonl.
 void read_sft_metrics(const std::string& sft_dir, RunData* run) {
-  const std::string path = sft_dir + "/metrics.jsonl";
+  const std::string path = run::RunLayout(sft_dir).metrics();
   if (!file_exists(path)) return run->notes.push_back("SFT metrics " + path + " not found: no SFT curves.");
   auto rows = read_jsonl(path, {/*skip_bad=*/true});
   if (!rows) return run->notes.push_back("SFT curves not shown: " + rows.error());
@@ -121,15 +122,19 @@ void read_sft_stage(const std::string& dir, RunData* run) {
 Expected<RunData> load_run(const std::string& dir, const GalleryOptions& gallery) {
   RunData run;
   run.dir = dir;
+  const run::RunLayout layout(dir);
   if (!file_exists(dir)) return Error(dir + ": no such run directory");
-  if (file_exists(dir + "/config.yaml")) {
-    auto cfg = read_file(dir + "/config.yaml");
+  if (!layout.exists())
+    return Error(dir + ": not a run directory: it holds no config.yaml, metrics.jsonl or episodes.sqlite "
+                 "(HINT: give the run_dir of a `stepcoder train` or `stepcoder sft` run)");
+  if (file_exists(layout.config())) {
+    auto cfg = read_file(layout.config());
     if (!cfg) return Error(cfg.error());
     run.config_yaml = *cfg;
   } else {
     run.notes.push_back("No config.yaml in the run directory.");
   }
-  const std::string metrics = dir + "/metrics.jsonl";
+  const std::string metrics = layout.metrics();
   if (file_exists(metrics)) {
     auto rows = read_jsonl(metrics);
     if (!rows) return Error(rows.error());
@@ -140,7 +145,7 @@ Expected<RunData> load_run(const std::string& dir, const GalleryOptions& gallery
   if (run.sft_train.empty() && !run.config_yaml.empty()) read_sft_stage(dir, &run);
   for (const std::string& name : eval_file_names(dir))
     if (Status st = read_eval_file(dir, name, &run); !st) return Error(st.error());
-  read_episodes(dir + "/episodes.sqlite", gallery, &run);
+  read_episodes(layout.episodes(), gallery, &run);
   return run;
 }
 

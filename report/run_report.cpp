@@ -11,6 +11,7 @@
 #include "report/gallery.h"
 #include "report/html.h"
 #include "report/svg_plot.h"
+#include "run/layout.h"
 #include "util/files.h"
 
 namespace stepcoder::report {
@@ -366,7 +367,7 @@ std::string render_report(const RunData& run) {
 Expected<std::string> write_report(const std::string& run_dir, const std::string& out, const GalleryOptions& gallery) {
   auto run = load_run(run_dir, gallery);
   if (!run) return Error(run.error());
-  const std::string path = out.empty() ? run_dir + "/report.html" : out;
+  const std::string path = out.empty() ? run::RunLayout(run_dir).report() : out;
   if (Status st = write_file_atomic(path, render_report(*run)); !st) return Error(st.error());
   return path;
 }

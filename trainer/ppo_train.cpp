@@ -10,6 +10,7 @@
 #include "trainer/ppo_train_impl.h"
 #include "trainer/rollout.h"
 #include "run/episode.h"
+#include "run/layout.h"
 #include "trainer/sft_eval.h"
 #include "util/files.h"
 
@@ -174,11 +175,11 @@ Status PpoTrainer::Impl::evaluate() {
 Status PpoTrainer::Impl::save() {
   Json extra = {{"kl_coef", kl.coef()}, {"source", source->state()}, {"seconds", seconds_before + elapsed()},
                 {"tokens", tokens}, {"init", init}, {"seed", cfg.train.seed}};
-  const std::string dir = cfg.train.run_dir + "/checkpoints/";
+  const run::RunLayout layout(cfg.train.run_dir);
   const model::TrainState st{step, extra.dump()};
-  if (Status s = model::save_checkpoint(dir + "step-" + std::to_string(step) + ".pt", policy, *tok, opt.get(), st); !s)
+  if (Status s = model::save_checkpoint(layout.step_checkpoint(step), policy, *tok, opt.get(), st); !s)
     return s;
-  return model::save_checkpoint(dir + "last.pt", policy, *tok, opt.get(), st);
+  return model::save_checkpoint(layout.checkpoint("last"), policy, *tok, opt.get(), st);
 }
 
 Expected<TrainSummary> PpoTrainer::Impl::train() {
@@ -219,7 +220,7 @@ Expected<TrainSummary> PpoTrainer::Impl::train() {
   s.last_reward = last_reward, s.last_pass_rate = last_pass_rate, s.last_eval_pass1 = last_eval;
   auto n = store->count();
   s.episodes = n ? *n : -1;
-  s.last_checkpoint = c.run_dir + "/checkpoints/last.pt";
+  s.last_checkpoint = run::RunLayout(c.run_dir).checkpoint("last");
   Json j = summary_json(s);
   j["kind"] = "summary";
   if (Status st = log(j); !st) return Error(st.error());

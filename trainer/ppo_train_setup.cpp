@@ -8,6 +8,7 @@
 #include "model/checkpoint.h"
 #include "model/hf_model.h"
 #include "model/inference.h"
+#include "run/layout.h"
 #include "tasks/problem_io.h"
 #include "trainer/ppo_train_impl.h"
 #include "trainer/sft.h"
@@ -17,14 +18,14 @@
 namespace stepcoder::trainer {
 namespace {
 
-std::string checkpoint_dir(const TrainRunConfig& c) { return c.train.run_dir + "/checkpoints"; }
+run::RunLayout layout_of(const TrainRunConfig& c) { return run::RunLayout(c.train.run_dir); }
 
 // A checkpoint whose model has the shape the config's `model:` section describes.
 Expected<model::LoadedCheckpoint> load_matching(const std::string& path, const TrainRunConfig& cfg,
                                                 const std::string& what) {
   if (!file_exists(path))
     return Error(what + ": " + path + " does not exist (HINT: point train.init at an SFT checkpoint, e.g. " +
-                 cfg.sft.run_dir + "/checkpoints/best.pt, or set train.run_sft_first: true)");
+                 run::RunLayout(cfg.sft.run_dir).checkpoint("best") + ", or set train.run_sft_first: true)");
   auto ck = model::load_checkpoint(path, cfg.model.device);
   if (!ck) return Error(what + ": " + ck.error());
   model::ModelConfig want = cfg.model;
@@ -65,8 +66,8 @@ Status PpoTrainer::Impl::setup() {
     if (Status st = resume(); !st) return st;
   } else if (!cfg.train.run_sft_first) {
     if (cfg.train.init.empty())
-      return Error("train.init is empty (HINT: set it to an SFT checkpoint such as " + cfg.sft.run_dir +
-                   "/checkpoints/best.pt, or set train.run_sft_first: true)");
+      return Error("train.init is empty (HINT: set it to an SFT checkpoint such as " +
+                   run::RunLayout(cfg.sft.run_dir).checkpoint("best") + ", or set train.run_sft_first: true)");
     if (Status st = load_start(cfg.train.init); !st) return st;
   }
   if (Status st = start_judge(); !st) return st;
@@ -156,13 +157,14 @@ Status PpoTrainer::Impl::load_start(const std::string& from) {
 }
 
 Status PpoTrainer::Impl::resume() {
-  const std::string dir = checkpoint_dir(cfg), last = dir + "/last.pt";
+  const run::RunLayout layout = layout_of(cfg);
+  const std::string last = layout.checkpoint("last"), reference_path = layout.checkpoint("reference");
   if (!file_exists(last))
     return Error("--resume: " + last + " does not exist (HINT: start without --resume)");
-  auto ref = load_matching(dir + "/reference.pt", cfg, "--resume");
+  auto ref = load_matching(reference_path, cfg, "--resume");
   if (!ref) return Error(ref.error());
   tok = ref->tokenizer;
-  if (Status st = model::apply_prompt_format(*tok, cfg.model.prompt, dir + "/reference.pt"); !st)
+  if (Status st = model::apply_prompt_format(*tok, cfg.model.prompt, reference_path); !st)
     return Error("--resume: " + st.error());
   policy = ref->model;
   policy->train();
@@ -189,25 +191,26 @@ Status PpoTrainer::Impl::resume() {
 
 Status PpoTrainer::Impl::open_outputs() {
   const std::string& run = cfg.train.run_dir;
-  if (Status st = make_dirs(checkpoint_dir(cfg)); !st) return Error("train.run_dir: " + st.error());
-  auto s = curriculum::EpisodeStore::open(run + "/episodes.sqlite");
+  const run::RunLayout layout = layout_of(cfg);
+  if (Status st = make_dirs(layout.checkpoints()); !st) return Error("train.run_dir: " + st.error());
+  auto s = curriculum::EpisodeStore::open(layout.episodes());
   if (!s) return Error(s.error());
   store = std::move(*s);
   if (opts.resume) {
     if (Status st = store->truncate_after(step); !st) return Error("--resume: " + st.error());
-    auto dropped = truncate_metrics(run + "/metrics.jsonl", step);
+    auto dropped = truncate_metrics(layout.metrics(), step);
     if (!dropped) return Error("--resume: " + dropped.error());
   } else {
     auto n = store->count();
     if (!n) return Error(n.error());
-    if (*n > 0 || file_exists(checkpoint_dir(cfg) + "/last.pt"))
+    if (*n > 0 || file_exists(layout.checkpoint("last")))
       return Error("train.run_dir: " + run + " already holds a run (" + std::to_string(*n) +
                    " episodes) (HINT: pass --resume to continue it, or choose another train.run_dir)");
   }
   TrainRunConfig copy = cfg;
-  if (Status st = write_file_atomic(run + "/config.yaml", train_run_schema(copy).dump_yaml()); !st)
+  if (Status st = write_file_atomic(layout.config(), train_run_schema(copy).dump_yaml()); !st)
     return Error(st.error());
-  if (Status st = metrics.open(run + "/metrics.jsonl"); !st) return st;
+  if (Status st = metrics.open(layout.metrics()); !st) return st;
   metrics.on_line = opts.on_metrics;
   chain = make_reward_chain(cfg.ppo.rewards, &kl);
   if (model_ready && !opts.resume) return save_reference();
@@ -216,7 +219,7 @@ Status PpoTrainer::Impl::open_outputs() {
 
 Status PpoTrainer::Impl::save_reference() {
   Json extra = {{"init", init}};
-  return model::save_checkpoint(checkpoint_dir(cfg) + "/reference.pt", reference, *tok, nullptr, {0, extra.dump()});
+  return model::save_checkpoint(layout_of(cfg).checkpoint("reference"), reference, *tok, nullptr, {0, extra.dump()});
 }
 
 Status PpoTrainer::Impl::run_sft_first() {

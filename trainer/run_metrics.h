@@ -4,9 +4,9 @@
 // atomically), so each finished step is logged once however often the run was interrupted.
 //
 //   MetricsLog log;
-//   if (Status st = log.open(run_dir + "/metrics.jsonl"); !st) die(st.error());
+//   if (Status st = log.open(run::RunLayout(run_dir).metrics()); !st) die(st.error());
 //   log.append({{"kind", "ppo"}, {"step", 3}, ...});
-//   truncate_metrics(run_dir + "/metrics.jsonl", /*last_step=*/2);   // before reopening
+//   truncate_metrics(run::RunLayout(run_dir).metrics(), /*last_step=*/2);   // before reopening
 #pragma once
 
 #include <cstdint>

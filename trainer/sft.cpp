@@ -14,6 +14,7 @@
 #include "model/inference.h"
 #include "model/hf_model.h"
 #include "model/sampling.h"
+#include "run/layout.h"
 #include "sandbox/judge.h"
 #include "sandbox/pool.h"
 #include "tasks/problem_io.h"
@@ -30,7 +31,7 @@ using model::Tokenizer;
 using model::Transformer;
 
 Expected<Tokenizer> prepare_tokenizer(const SftRunConfig& cfg, const std::vector<tasks::Problem>& train) {
-  const std::string path = cfg.sft.run_dir + "/tokenizer.model";
+  const std::string path = run::RunLayout(cfg.sft.run_dir).tokenizer();
   if (!cfg.model.tokenizer.empty()) return Tokenizer::load(cfg.model.tokenizer);
   // A Hugging Face model brings its own tokenizer.
   if (model::is_hf_dir(cfg.model.init_from)) return Tokenizer::load(cfg.model.init_from);
@@ -188,7 +189,7 @@ Status SftRun::setup() {
   auto dev = model::resolve_device(cfg_.model.device);
   if (!dev) return Error(dev.error());
   dev_ = *dev;
-  if (Status st = make_dirs(c.run_dir + "/checkpoints"); !st) return Error("sft: " + st.error());
+  if (Status st = make_dirs(run::RunLayout(c.run_dir).checkpoints()); !st) return Error("sft: " + st.error());
   auto train = load_split(c, "train");
   if (!train) return Error(train.error());
   auto valid = load_split(c, "valid");
@@ -214,7 +215,7 @@ Status SftRun::setup() {
     std::fprintf(stderr, "warning: %d training pairs are longer than the context (%d tokens) and were skipped\n",
                  train_->skipped_long, context);
   opt_ = make_optimizer(model_, c);
-  metrics_.open(c.run_dir + "/metrics.jsonl", std::ios::app);
+  metrics_.open(run::RunLayout(c.run_dir).metrics(), std::ios::app);
   if (opts_.resume)
     if (Status st = resume(); !st) return st;
   return setup_judge();
@@ -233,7 +234,7 @@ Status SftRun::setup_judge() {
 }
 
 Status SftRun::resume() {
-  const std::string path = cfg_.sft.run_dir + "/checkpoints/last.pt";
+  const std::string path = run::RunLayout(cfg_.sft.run_dir).checkpoint("last");
   if (!file_exists(path)) return Error("sft --resume: " + path + " does not exist");
   model::TrainState st;
   if (Status s = model::restore_training(path, model_, opt_.get(), &st); !s) return s;
@@ -255,7 +256,7 @@ Status SftRun::save(const std::string& name, int64_t step) {
   Json extra = {{"epoch", train_->epoch}, {"cursor", train_->cursor},
                 {"best_valid_pass1", summary_.best_valid_pass1}, {"best_step", summary_.best_step},
                 {"tokens", tokens_}, {"seconds", seconds_before_ + elapsed()}};
-  return model::save_checkpoint(cfg_.sft.run_dir + "/checkpoints/" + name, model_, *tok_, opt_.get(),
+  return model::save_checkpoint(run::RunLayout(cfg_.sft.run_dir).checkpoint(name), model_, *tok_, opt_.get(),
                                 {step, extra.dump()});
 }
 
@@ -283,9 +284,9 @@ Status SftRun::evaluate(int64_t step) {
   if (pass1 > summary_.best_valid_pass1) {
     summary_.best_valid_pass1 = pass1, summary_.best_step = step;
     summary_.best_seconds = seconds_before_ + elapsed();
-    if (Status st = save("best.pt", step); !st) return st;
+    if (Status st = save("best", step); !st) return st;
   }
-  return save("last.pt", step);
+  return save("last", step);
 }
 
 Expected<SftSummary> SftRun::train() {
@@ -323,8 +324,8 @@ Expected<SftSummary> SftRun::train() {
   summary_.steps = step_;
   summary_.seconds = seconds_before_ + elapsed();
   summary_.tokens_per_s = tokens_ / std::max(summary_.seconds, 1e-9);
-  summary_.best_checkpoint = c.run_dir + "/checkpoints/best.pt";
-  summary_.last_checkpoint = c.run_dir + "/checkpoints/last.pt";
+  summary_.best_checkpoint = run::RunLayout(c.run_dir).checkpoint("best");
+  summary_.last_checkpoint = run::RunLayout(c.run_dir).checkpoint("last");
   Json s = summary_json(summary_);
   s["kind"] = "summary";
   log(s);

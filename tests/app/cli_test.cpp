@@ -1,8 +1,10 @@
 // Runs the built `stepcoder` binary: bad input gets a clear message naming the file (and line)
-// and a non-zero exit, never a crash; every verb answers --help.
+// and a non-zero exit, never a crash; every verb answers --help; unknown verbs are errors;
+// every benchmark answers --help.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -144,6 +146,70 @@ TEST(CliHelpTest, EveryVerbHasHelp) {
     ++verbs;
   }
   EXPECT_GE(verbs, 3);
+}
+
+// The edges a new user meets: an unknown verb is an error that names it and the nearest verb,
+// with or without --help, at the top level and below it; a usage error exits 2.
+TEST(CliEdgeTest, UnknownVerbsAreErrorsThatNameTheNearestVerb) {
+  struct Case {
+    std::string args, names, suggests;
+  };
+  const Case cases[] = {
+      {"frobnicate", "unknown verb 'frobnicate'", ""},
+      {"nonsense --help", "unknown verb 'nonsense'", ""},
+      {"critic train --help", "unknown verb 'critic'", ""},
+      {"trian config.yaml", "unknown verb 'trian'", "did you mean 'train'?"},
+      {"--help replya", "unknown verb 'replya'", "did you mean 'replay'?"},
+      {"tokenizer encdoe --help", "unknown verb 'tokenizer encdoe'", "did you mean 'tokenizer encode'?"},
+  };
+  for (const Case& c : cases) {
+    Outcome o = run_cli(c.args);
+    EXPECT_EQ(o.code, 2) << c.args << ": " << o.output;
+    EXPECT_NE(o.output.find(c.names), std::string::npos) << c.args << ": " << o.output;
+    if (!c.suggests.empty()) {
+      EXPECT_NE(o.output.find(c.suggests), std::string::npos) << c.args << ": " << o.output;
+    }
+    EXPECT_EQ(o.output.find("Subcommands:"), std::string::npos) << c.args << ": the top-level help instead of an error";
+  }
+  // Known verbs still answer --help, however it is placed, and a missing verb is a usage error.
+  EXPECT_EQ(run_cli("train --help").code, 0);
+  EXPECT_EQ(run_cli("--help train").code, 0);
+  EXPECT_EQ(run_cli("tokenizer encode --help").code, 0);
+  Outcome none = run_cli("");
+  EXPECT_EQ(none.code, 2) << none.output;
+  Outcome missing = run_cli("train");
+  EXPECT_EQ(missing.code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("config"), std::string::npos) << missing.output;
+}
+
+TEST_F(CliTest, ReportAndReplayOfADirectoryThatIsNotARunSaySo) {
+  const std::string empty = dir_->file("empty");
+  ASSERT_TRUE(make_dirs(empty));
+  Outcome report = run_cli("report " + empty);
+  EXPECT_EQ(report.code, 2) << report.output;
+  EXPECT_NE(report.output.find("not a run directory"), std::string::npos) << report.output;
+  EXPECT_FALSE(file_exists(empty + "/report.html"));
+  Outcome replay = run_cli("replay " + empty);
+  EXPECT_EQ(replay.code, 2) << replay.output;
+  EXPECT_NE(replay.output.find("a run directory"), std::string::npos) << replay.output;
+}
+
+// Every benchmark answers --help with its usage and exit 0, without running; an unknown
+// argument is an error.
+TEST(CliEdgeTest, EveryBenchmarkAnswersHelp) {
+  int found = 0;
+  for (const char* bench : {"sandbox_bench", "coverage_bench", "model_bench"}) {
+    const std::string path = std::string(STEPCODER_BINARY_DIR) + "/" + bench;
+    if (!file_exists(path)) continue;  // built with STEPCODER_BENCH only
+    ++found;
+    Outcome help = testing::run_shell(path + " --help 2>&1");
+    EXPECT_EQ(help.code, 0) << bench << ": " << help.output;
+    EXPECT_EQ(help.output.rfind("usage: ", 0), 0u) << bench << ": " << help.output;
+    EXPECT_LE(std::count(help.output.begin(), help.output.end(), '\n'), 4) << bench << " ran instead: " << help.output;
+    Outcome bad = testing::run_shell(path + " --no-such-flag 2>&1");
+    EXPECT_EQ(bad.code, 2) << bench << ": " << bad.output;
+  }
+  if (found == 0) GTEST_SKIP() << "no benchmark is built (STEPCODER_BENCH=OFF)";
 }
 
 }  // namespace

@@ -107,9 +107,19 @@ TEST_F(ReportTest, MissingPiecesBecomeNotes) {
   EXPECT_EQ(count(html, "data-series=\"train loss\" data-points=\"1\""), 1u);
   auto empty = TempDir::create("report-empty");
   ASSERT_TRUE(empty);
+  ASSERT_TRUE(write_file_atomic(empty->file("config.yaml"), "train:\n  steps: 2\n"));
   auto bare = load_run(empty->path());
   ASSERT_TRUE(bare) << bare.error();
   EXPECT_NE(render_report(*bare).find("No metrics.jsonl"), std::string::npos);
+}
+
+TEST_F(ReportTest, ADirectoryThatIsNoRunIsAnError) {
+  auto empty = TempDir::create("report-none");
+  ASSERT_TRUE(empty);
+  auto run = load_run(empty->path());
+  ASSERT_FALSE(run);
+  EXPECT_NE(run.error().find("not a run directory"), std::string::npos) << run.error();
+  EXPECT_FALSE(load_run(empty->file("missing")));
 }
 
 TEST_F(ReportTest, SftCurvesComeFromTheSftRunThePpoRunStartedFrom) {
