@@ -17,7 +17,7 @@
 #include "sandbox/pool.h"
 #include "trainer/ppo_train.h"
 #include "trainer/rewards.h"
-#include "trainer/run_metrics.h"
+#include "run/metrics_log.h"
 #include "trainer/sft_data.h"
 #include "util/progress.h"
 
@@ -62,7 +62,7 @@ struct PpoTrainer::Impl {
   std::unique_ptr<SftData> sft_data;  // built on first use, after the tokenizer is known
   std::unique_ptr<curriculum::ProblemSource> source;
   std::unique_ptr<curriculum::EpisodeStore> store;
-  MetricsLog metrics;
+  run::MetricsLog metrics;
   std::string init;        // checkpoint the run started from
   bool model_ready = false;
   int64_t step = 0, first_step = 0, tokens = 0;

@@ -198,7 +198,7 @@ Status PpoTrainer::Impl::open_outputs() {
   store = std::move(*s);
   if (opts.resume) {
     if (Status st = store->truncate_after(step); !st) return Error("--resume: " + st.error());
-    auto dropped = truncate_metrics(layout.metrics(), step);
+    auto dropped = run::truncate_metrics(layout.metrics(), step);
     if (!dropped) return Error("--resume: " + dropped.error());
   } else {
     auto n = store->count();

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 
 #include "model/chat_prompt.h"
 #include "model/checkpoint.h"
@@ -15,6 +14,7 @@
 #include "model/hf_model.h"
 #include "model/sampling.h"
 #include "run/layout.h"
+#include "run/metrics_log.h"
 #include "sandbox/judge.h"
 #include "sandbox/pool.h"
 #include "tasks/problem_io.h"
@@ -157,7 +157,7 @@ class SftRun {
   Status resume();
   Status evaluate(int64_t step);
   Status save(const std::string& name, int64_t step);
-  void log(Json j);
+  Status log(Json j);
   double elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
@@ -172,7 +172,7 @@ class SftRun {
   std::vector<tasks::Problem> valid_problems_;
   std::unique_ptr<sandbox::SandboxJudge> judge_;
   std::unique_ptr<sandbox::JudgePool> pool_;
-  std::ofstream metrics_;
+  run::MetricsLog metrics_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   int64_t step_ = 0, tokens_ = 0;
   double seconds_before_ = 0;  // training time of earlier runs (resume)
@@ -215,9 +215,13 @@ Status SftRun::setup() {
     std::fprintf(stderr, "warning: %d training pairs are longer than the context (%d tokens) and were skipped\n",
                  train_->skipped_long, context);
   opt_ = make_optimizer(model_, c);
-  metrics_.open(run::RunLayout(c.run_dir).metrics(), std::ios::app);
-  if (opts_.resume)
+  const std::string metrics = run::RunLayout(c.run_dir).metrics();
+  if (opts_.resume) {
     if (Status st = resume(); !st) return st;
+    // Lines of steps after the checkpoint are logged again as the run repeats them.
+    if (auto dropped = run::truncate_metrics(metrics, step_); !dropped) return Error("sft --resume: " + dropped.error());
+  }
+  if (Status st = metrics_.open(metrics); !st) return Error("sft: " + st.error());
   return setup_judge();
 }
 
@@ -260,10 +264,10 @@ Status SftRun::save(const std::string& name, int64_t step) {
                                 {step, extra.dump()});
 }
 
-void SftRun::log(Json j) {
-  metrics_ << j.dump() << "\n";
-  metrics_.flush();
+Status SftRun::log(Json j) {
+  if (Status st = metrics_.append(j); !st) return Error("sft: " + st.error());
   if (opts_.on_metrics) opts_.on_metrics(j);
+  return {};
 }
 
 Status SftRun::evaluate(int64_t step) {
@@ -280,7 +284,7 @@ Status SftRun::evaluate(int64_t step) {
   Json j = {{"kind", "eval"}, {"step", step}, {"valid_loss", vloss}, {"valid_pass1", pass1},
             {"seconds", seconds_before_ + elapsed()}, {"eval_seconds", report->seconds},
             {"verdicts", report_json(*report)["results"][0]["verdicts"]}};
-  log(j);
+  if (Status st = log(j); !st) return st;
   if (pass1 > summary_.best_valid_pass1) {
     summary_.best_valid_pass1 = pass1, summary_.best_step = step;
     summary_.best_seconds = seconds_before_ + elapsed();
@@ -305,8 +309,11 @@ Expected<SftSummary> SftRun::train() {
       double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_log).count();
       bool out_of_time = c.time_limit_s > 0 && elapsed() >= c.time_limit_s;
       if (step_ % c.log_every == 0 || step_ == c.steps) {
-        log({{"kind", "train"}, {"step", step_}, {"loss", loss}, {"lr", lr},
-             {"tokens_per_s", tokens_since / std::max(dt, 1e-9)}, {"seconds", seconds_before_ + elapsed()}});
+        if (Status st = log({{"kind", "train"}, {"step", step_}, {"loss", loss}, {"lr", lr},
+                             {"tokens_per_s", tokens_since / std::max(dt, 1e-9)},
+                             {"seconds", seconds_before_ + elapsed()}});
+            !st)
+          return Error(st.error());
         char status[96];
         std::snprintf(status, sizeof(status), "loss %.3f lr %.1e %.0f tok/s", loss, lr, tokens_since / std::max(dt, 1e-9));
         bar.update(step_, status);
@@ -328,7 +335,7 @@ Expected<SftSummary> SftRun::train() {
   summary_.last_checkpoint = run::RunLayout(c.run_dir).checkpoint("last");
   Json s = summary_json(summary_);
   s["kind"] = "summary";
-  log(s);
+  if (Status st = log(s); !st) return Error(st.error());
   return summary_;
 }
 

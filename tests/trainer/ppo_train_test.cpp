@@ -14,7 +14,7 @@
 #include "tasks/problem_io.h"
 #include "tests/model/test_corpus.h"
 #include "run/episode.h"
-#include "trainer/run_metrics.h"
+#include "run/metrics_log.h"
 #include "util/files.h"
 
 namespace stepcoder::trainer {
@@ -258,7 +258,7 @@ TEST(RunMetricsTest, TruncationKeepsEarlierStepsAndDropsTornAndSummaryLines) {
   const std::string path = d->file("metrics.jsonl");
   ASSERT_TRUE(write_file_atomic(path, "{\"kind\":\"ppo\",\"step\":1}\n{\"kind\":\"eval\",\"step\":2}\n"
                                       "{\"kind\":\"summary\",\"steps\":2}\n{\"kind\":\"ppo\",\"step\":3}\n{\"kind\":\"pp"));
-  auto dropped = truncate_metrics(path, 2);
+  auto dropped = run::truncate_metrics(path, 2);
   ASSERT_TRUE(dropped) << dropped.error();
   EXPECT_EQ(*dropped, 3);
   EXPECT_EQ(*read_file(path), "{\"kind\":\"ppo\",\"step\":1}\n{\"kind\":\"eval\",\"step\":2}\n");
