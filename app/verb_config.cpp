@@ -1,6 +1,6 @@
 // `stepcoder config --reference`: the Markdown reference of every configuration key (type,
 // default, range or choices, meaning), generated from the same schema declarations `stepcoder
-// train` loads, so the README's copy can be checked against the code. `stepcoder config --dump
+// train` loads, so the copy in docs/configuration.md can be checked against the code. `stepcoder config --dump
 // CONFIG [--set KEY=VALUE]...`: the resolved YAML, every key with the value a run would use.
 #include <cstdio>
 #include <map>

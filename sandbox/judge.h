@@ -1,5 +1,5 @@
 // The judge: compiles a C++ program and runs it against tests inside the sandbox. Its threat
-// model (README, "The judge"): the program is written by a policy paid for `passed`, so the
+// model (docs/judge.md): the program is written by a policy paid for `passed`, so the
 // verdict and the pass ratio rest only on what trusted code observed.
 // Public API of sandbox/ — the library knows nothing else of the project.
 //
