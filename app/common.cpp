@@ -3,11 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 
 #include "app/verb.h"
 #include "util/config.h"
@@ -107,32 +103,5 @@ void fail(const std::string& message, int code) {
 }  // namespace stepcoder::app
 
 namespace stepcoder::app {
-
-void parallel_for(size_t n, int workers, const std::function<void(size_t)>& fn,
-                  const std::function<void(size_t)>& done) {
-  if (workers <= 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::atomic<size_t> next{0}, finished{0};
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<std::thread> threads;
-  for (int w = 0; w < workers; ++w)
-    threads.emplace_back([&] {
-      for (size_t i; (i = next++) < n;) {
-        fn(i);
-        finished++;
-        cv.notify_one();
-      }
-    });
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    size_t seen = 0;
-    while (seen < n) {
-      cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return finished.load() != seen; });
-      seen = finished.load();
-      if (done) done(seen);
-    }
-  }
-  for (auto& t : threads) t.join();
-}
 
 }  // namespace stepcoder::app

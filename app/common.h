@@ -10,6 +10,7 @@
 #include "sandbox/judge.h"
 #include "util/expected.h"
 #include "util/jsonl.h"
+#include "util/thread_pool.h"  // parallel_for, for the verbs
 
 namespace stepcoder::app {
 
@@ -32,14 +33,5 @@ std::string printable(const std::string& text, bool keep_lines = false);
 
 // Prints "stepcoder: <message>" on stderr and sets the exit code (2 = bad input or usage).
 void fail(const std::string& message, int code = 2);
-
-}  // namespace stepcoder::app
-
-namespace stepcoder::app {
-
-// Runs fn(i) for i in [0, n) on `workers` threads (<= 0: one per core); `done` (optional) is
-// called with the count finished, from the calling thread.
-void parallel_for(size_t n, int workers, const std::function<void(size_t)>& fn,
-                  const std::function<void(size_t)>& done = {});
 
 }  // namespace stepcoder::app

@@ -134,12 +134,7 @@ Status run_clang(std::vector<std::string> args, std::unique_ptr<clang::FrontendA
   return {};
 }
 
-std::string default_cache_dir() {
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
-    return std::string(x) + "/stepcoder/coverage";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/stepcoder/coverage";
-  return "/tmp/stepcoder-coverage-" + std::to_string(getuid());
-}
+std::string default_cache_dir() { return cache_home("coverage"); }
 
 // Builds the PCH at `path` (through a temporary name, so concurrent builders never see a torn
 // file) and checks that a trivial program parses with it.

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <random>
 
+#include "util/seed.h"
+
 namespace stepcoder::curriculum {
 namespace {
 
@@ -49,7 +51,7 @@ class UniformSource : public ProblemSource {
   void shuffle(uint64_t pass) {
     order_.resize(problems_.size());
     std::iota(order_.begin(), order_.end(), 0);
-    std::mt19937_64 rng(seed_ * 0x9E3779B97F4A7C15ull + pass);
+    std::mt19937_64 rng(mix_seed(seed_, pass));
     std::shuffle(order_.begin(), order_.end(), rng);
   }
 

@@ -1,11 +1,8 @@
 // Stages from split points, and splitting many problems on parallel threads (see splitter.h).
 // The Clang part lives in splitter_clang.cpp.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <thread>
-
 #include <cstdlib>
 
 #include "curriculum/source.h"
@@ -13,6 +10,7 @@
 #include "util/files.h"
 #include "util/hash.h"
 #include "util/jsonl.h"
+#include "util/thread_pool.h"
 
 namespace stepcoder::curriculum {
 
@@ -49,11 +47,7 @@ std::string SplitResult::summary() const {
   return s;
 }
 
-std::string default_split_cache_dir() {
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/stepcoder/splits";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/stepcoder/splits";
-  return "/tmp/stepcoder-splits";
-}
+std::string default_split_cache_dir() { return cache_home("splits"); }
 
 namespace {
 
@@ -75,16 +69,7 @@ ProblemSplit split_one(const tasks::Problem& p, const std::string& kind) {
 
 std::vector<ProblemSplit> split_parallel(const std::vector<tasks::Problem>& problems, const SplitOptions& opts) {
   std::vector<ProblemSplit> out(problems.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next++) < problems.size();) out[i] = split_one(problems[i], opts.kind);
-  };
-  unsigned n = opts.workers > 0 ? static_cast<unsigned>(opts.workers) : std::max(1u, std::thread::hardware_concurrency());
-  n = std::min<unsigned>(n, static_cast<unsigned>(std::max<size_t>(1, problems.size())));
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
+  parallel_for(problems.size(), opts.workers, [&](size_t i) { out[i] = split_one(problems[i], opts.kind); });
   return out;
 }
 

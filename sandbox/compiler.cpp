@@ -84,9 +84,7 @@ std::string default_cache_dir(const std::string& configured) {
     fs::path p = fs::absolute(configured, ec);
     return ec ? configured : p.lexically_normal().string();
   }
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/stepcoder";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/stepcoder";
-  return "/tmp/stepcoder-cache";
+  return cache_home();
 }
 
 Status Compiler::find_compiler(Box& box) {

@@ -79,8 +79,7 @@ class Compiler {
 // from. Exposed for tests.
 std::vector<Diagnostic> parse_diagnostics(const std::string& compiler_stderr);
 
-// Resolves the cache directory: cfg.cache_dir, else $XDG_CACHE_HOME/stepcoder, else
-// $HOME/.cache/stepcoder, else /tmp/stepcoder-cache.
+// Resolves the cache directory: cfg.cache_dir (made absolute), else cache_home() of util/files.h.
 std::string default_cache_dir(const std::string& configured);
 
 }  // namespace stepcoder::sandbox

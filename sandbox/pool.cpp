@@ -3,44 +3,12 @@
 
 namespace stepcoder::sandbox {
 
-JudgePool::JudgePool(Judge& judge, int workers) : judge_(judge) {
-  if (workers <= 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { worker_loop(); });
-}
+JudgePool::JudgePool(Judge& judge, int workers) : judge_(judge), pool_(workers) {}
 
-JudgePool::~JudgePool() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  for (auto& t : threads_) t.join();
-}
-
-void JudgePool::worker_loop() {
-  for (;;) {
-    std::packaged_task<JudgeResult()> task;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      task = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    task();
-  }
-}
+JudgePool::~JudgePool() = default;
 
 std::future<JudgeResult> JudgePool::submit(JudgeRequest req) {
-  std::packaged_task<JudgeResult()> task(
-      [this, r = std::move(req)] { return judge_.judge(r); });
-  std::future<JudgeResult> f = task.get_future();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(task));
-  }
-  cv_.notify_one();
-  return f;
+  return pool_.async([this, r = std::move(req)] { return judge_.judge(r); });
 }
 
 std::vector<JudgeResult> JudgePool::judge_all(const std::vector<JudgeRequest>& reqs,

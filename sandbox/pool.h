@@ -1,4 +1,4 @@
-// A fixed pool of threads that judge many requests in parallel (each judge() forks its own
+// Judging many requests in parallel on a util/thread_pool.h pool (each judge() forks its own
 // compiler and program, so threads only wait on children). Results come back in input order.
 //
 //   JudgePool pool(*judge, /*workers=*/4);
@@ -6,15 +6,12 @@
 //   std::future<JudgeResult> f = pool.submit(req);   // overlap judging with other work
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <future>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "sandbox/judge.h"
+#include "util/thread_pool.h"
 
 namespace stepcoder::sandbox {
 
@@ -31,17 +28,11 @@ class JudgePool {
   // thread.
   std::vector<JudgeResult> judge_all(const std::vector<JudgeRequest>& reqs,
                                      const std::function<void(size_t)>& progress = {});
-  int workers() const { return static_cast<int>(threads_.size()); }
+  int workers() const { return pool_.workers(); }
 
  private:
-  void worker_loop();
-
   Judge& judge_;
-  std::vector<std::thread> threads_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::packaged_task<JudgeResult()>> queue_;
-  bool stopping_ = false;
+  ThreadPool pool_;
 };
 
 }  // namespace stepcoder::sandbox

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "trainer/advantages.h"
+#include "util/seed.h"
 
 namespace stepcoder::trainer {
 
@@ -127,7 +128,7 @@ Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Op
         torch::Tensor total = l.total;
         double sft_loss = 0;
         if (sft && c.sft_coef > 0 && sft->size() > 0) {
-          const uint64_t draw = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(epoch * B + start);
+          const uint64_t draw = mix_seed(seed, static_cast<uint64_t>(epoch * B + start));
           torch::Tensor ce = supervised_loss(policy, sft->random_batch(c.sft_batch, draw, device));
           total = total + c.sft_coef * ce;
           sft_loss = ce.item<double>();

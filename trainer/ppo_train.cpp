@@ -13,16 +13,9 @@
 #include "run/layout.h"
 #include "trainer/sft_eval.h"
 #include "util/files.h"
+#include "util/seed.h"
 
 namespace stepcoder::trainer {
-
-uint64_t step_seed(uint64_t seed, int64_t step, uint64_t stream) {
-  // splitmix64 over (seed, step, stream): nearby steps get unrelated streams.
-  uint64_t z = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xBF58476D1CE4E5B9ull + stream;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return (z ^ (z >> 31)) >> 1;  // fits an int64 seed
-}
 
 Json summary_json(const TrainSummary& s) {
   return {{"first_step", s.first_step}, {"steps", s.steps}, {"seconds", s.seconds},
@@ -102,7 +95,7 @@ Expected<bool> PpoTrainer::Impl::step_once(Progress& bar) {
   std::vector<tasks::Problem> problems;
   for (const auto& it : items) problems.push_back(it.task);
   model::SamplingConfig sc = cfg.sampling;
-  sc.seed = static_cast<int64_t>(step_seed(static_cast<uint64_t>(cfg.train.seed), s, 1));
+  sc.seed = static_cast<int64_t>(mix_seed(static_cast<uint64_t>(cfg.train.seed), static_cast<uint64_t>(s), 1));
   const int workers = cfg.train.judge_workers > 0 ? cfg.train.judge_workers : cfg.sandbox.workers;
   RolloutContext ctx{policy, reference, *tok, *judge, chain, workers};
   auto r = collect_rollout(ctx, problems, cfg.ppo, sc);
@@ -112,7 +105,7 @@ Expected<bool> PpoTrainer::Impl::step_once(Progress& bar) {
   auto sft = supervised_data();
   if (!sft) return Error(sft.error());
   auto u = ppo_update(policy, *opt, r->batch, cfg.ppo, scoring_temperature(sc),
-                      step_seed(static_cast<uint64_t>(cfg.train.seed), s, 2), *sft);
+                      mix_seed(static_cast<uint64_t>(cfg.train.seed), static_cast<uint64_t>(s), 2), *sft);
   if (!u) return Error("step " + std::to_string(s) + ": " + u.error());
   const double update_s = seconds_since(t_update), kl_coef = kl.coef();
   kl.update(r->stats.mean_kl, r->stats.completions);

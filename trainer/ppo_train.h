@@ -62,7 +62,4 @@ class PpoTrainer {
 
 Json summary_json(const TrainSummary& s);
 
-// The seed of `step` under run seed `seed`: sampling and minibatch order depend on both only.
-uint64_t step_seed(uint64_t seed, int64_t step, uint64_t stream);
-
 }  // namespace stepcoder::trainer

@@ -3,16 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <functional>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "coverage/judge_coverage.h"
 #include "coverage/token_mask.h"
 #include "run/episode.h"
+#include "util/seed.h"
+#include "util/thread_pool.h"
 
 namespace stepcoder::trainer {
 namespace {
@@ -24,60 +21,6 @@ double seconds_since(Clock::time_point t) {
 
 using Judged = run::JudgedEpisode;
 
-// A fixed set of threads running tasks in submission order; wait() returns once every
-// submitted task has finished. Tasks write their results by index, so the order in which
-// they finish changes nothing.
-class TaskPool {
- public:
-  explicit TaskPool(int workers) {  // <= 0: one per core
-    if (workers <= 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { loop(); });
-  }
-  ~TaskPool() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    ready_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-  void submit(std::function<void()> task) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(std::move(task));
-      ++pending_;
-    }
-    ready_.notify_one();
-  }
-  void wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    idle_.wait(lock, [this] { return pending_ == 0; });
-  }
-
- private:
-  void loop() {
-    for (;;) {
-      std::function<void()> task;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        ready_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-        if (queue_.empty()) return;
-        task = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      task();
-      std::lock_guard<std::mutex> lock(mu_);
-      if (--pending_ == 0) idle_.notify_all();
-    }
-  }
-
-  std::vector<std::thread> threads_;
-  std::mutex mu_;
-  std::condition_variable ready_, idle_;
-  std::deque<std::function<void()>> queue_;
-  size_t pending_ = 0;
-  bool stop_ = false;
-};
 
 std::vector<std::pair<size_t, size_t>> byte_ranges(const model::Completion& c) {
   std::vector<std::pair<size_t, size_t>> r;
@@ -203,12 +146,12 @@ Status sample_and_judge(RolloutContext& ctx, const std::vector<tasks::Problem>& 
   const int K = c.samples_per_prompt;
   const size_t N = prompts.size(), chunk = static_cast<size_t>(std::max(1, sc.batch_size));
   done.resize(N), judged.resize(N);
-  TaskPool pool(ctx.judge_workers);
+  ThreadPool pool(ctx.judge_workers);
   Clock::time_point judge_start;
   for (size_t start = 0, index = 0; start < N; start += chunk, ++index) {
     const size_t end = std::min(N, start + chunk);
     model::SamplingConfig chunk_sc = sc;
-    chunk_sc.seed = static_cast<int64_t>(static_cast<uint64_t>(sc.seed) + index * 0x9E3779B97F4A7C15ull);
+    chunk_sc.seed = static_cast<int64_t>(mix_seed(static_cast<uint64_t>(sc.seed), index));
     const std::vector<std::vector<int>> part(prompts.begin() + start, prompts.begin() + end);
     const auto t0 = Clock::now();
     auto sampled = model::generate(ctx.policy, ctx.tok, part, chunk_sc);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "util/seed.h"
+
 namespace stepcoder::trainer {
 
 Expected<SftData> SftData::build(const std::vector<tasks::Problem>& problems, const model::Tokenizer& tok,
@@ -33,7 +35,7 @@ Expected<SftData> SftData::build(const std::vector<tasks::Problem>& problems, co
 
 void SftData::shuffle() {
   std::iota(order_.begin(), order_.end(), 0);
-  std::mt19937_64 rng(seed_ * 1000003ULL + static_cast<uint64_t>(epoch));
+  std::mt19937_64 rng(mix_seed(seed_, static_cast<uint64_t>(epoch)));
   std::shuffle(order_.begin(), order_.end(), rng);
 }
 

