@@ -58,7 +58,7 @@ Expected<std::string> ChatPrompt::render(std::string_view prompt) const {
 
 Status apply_prompt_format(Tokenizer& tok, const PromptFormat& run, const std::string& source) {
   const PromptFormat& before = tok.prompt_format();
-  if (before == run) return tok.set_prompt_format(run);
+  if (before == run) return {};  // set, and tried, when the tokenizer got it
   if (before != PromptFormat{})
     std::fprintf(stderr, "warning: %s was trained with prompt_format %s%s; this run uses %s%s\n", source.c_str(),
                  before.kind.c_str(), before.chat_template.empty() ? "" : " and its own chat_template",
