@@ -1,5 +1,5 @@
 // Stages from split points, and splitting many problems on parallel threads (see splitter.h).
-// The Clang part lives in splitter_clang.cpp.
+// Where solutions are cut is split_points.cpp.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
