@@ -8,7 +8,7 @@
 
 #include "app/common.h"
 #include "app/verb.h"
-#include "trainer/train_config.h"
+#include "run/train_config.h"
 
 namespace stepcoder::app {
 namespace {
@@ -36,8 +36,8 @@ const std::vector<std::pair<std::string, std::string>>& sections() {
 
 // The schema's one table split into a table per top-level section, each under a heading.
 std::string reference_markdown() {
-  trainer::TrainRunConfig cfg;
-  ConfigSchema schema = trainer::train_run_schema(cfg);
+  run::TrainRunConfig cfg;
+  ConfigSchema schema = run::train_run_schema(cfg);
   std::istringstream in(schema.reference_markdown());
   std::string header, rule, line;
   std::getline(in, header), std::getline(in, rule);
@@ -63,9 +63,9 @@ void config_verb(const ConfigArgs& a) {
     std::printf("%s", reference_markdown().c_str());
     return;
   }
-  trainer::TrainRunConfig cfg;
-  ConfigSchema schema = trainer::train_run_schema(cfg);
-  if (Status st = trainer::load_train_config(a.dump, schema); !st) return fail(st.error());
+  run::TrainRunConfig cfg;
+  ConfigSchema schema = run::train_run_schema(cfg);
+  if (Status st = run::load_train_config(a.dump, schema); !st) return fail(st.error());
   for (const std::string& s : a.sets)
     if (Status st = schema.set(s); !st) return fail(st.error());
   std::printf("%s", schema.dump_yaml().c_str());

@@ -27,7 +27,7 @@ struct EvalArgs {
 };
 
 // The problems to evaluate: a split of the config's files, or every problem of --data.
-Expected<std::vector<tasks::Problem>> load_eval_problems(const EvalArgs& a, const trainer::SftRunConfig& cfg) {
+Expected<std::vector<tasks::Problem>> load_eval_problems(const EvalArgs& a, const run::SftRunConfig& cfg) {
   if (a.data.empty()) return trainer::load_split(cfg.sft, cfg.eval.split);
   tasks::LoadOptions opts;
   opts.format = a.format == "jsonl" ? tasks::kFormatProject : a.format;
@@ -61,7 +61,7 @@ void count_as_failures(trainer::EvalReport* r, int too_long) {
 }
 
 // A report with zero pass rates, for when no prompt fits the context.
-trainer::EvalReport empty_report(const trainer::EvalConfig& cfg) {
+trainer::EvalReport empty_report(const run::EvalConfig& cfg) {
   trainer::EvalReport r;
   for (double t : cfg.temperatures) {
     trainer::TemperatureResult tr;
@@ -89,9 +89,9 @@ void print_report(const EvalArgs& a, const trainer::EvalReport& report, const st
 }
 
 void eval_verb(const EvalArgs& a) {
-  trainer::SftRunConfig cfg;
-  ConfigSchema schema = trainer::sft_run_schema(cfg);
-  if (Status st = trainer::load_run_config(a.config, schema); !st) return fail(st.error());
+  run::SftRunConfig cfg;
+  ConfigSchema schema = run::sft_run_schema(cfg);
+  if (Status st = run::load_run_config(a.config, schema); !st) return fail(st.error());
   for (const std::string& s : a.sets)
     if (Status st = schema.set(s); !st) return fail(st.error());
   if (!a.split.empty()) cfg.eval.split = a.split;

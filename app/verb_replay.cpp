@@ -12,8 +12,8 @@
 
 #include "app/common.h"
 #include "app/verb.h"
-#include "curriculum/episode_store.h"
-#include "curriculum/run_config.h"
+#include "run/episode_store.h"
+#include "run/recorded_run.h"
 #include "run/episode.h"
 #include "run/layout.h"
 #include "run/reward.h"
@@ -39,7 +39,7 @@ struct Now {
 };
 
 struct Difference {
-  const curriculum::EpisodeRow* row;
+  const run::EpisodeRow* row;
   std::string field, recorded, now;
   std::string why;  // what the judge says now, and where the tests ran
 };
@@ -52,17 +52,17 @@ std::string num(double v) {
 
 // The trainer's own judging of a completion (run::judge_episode, as the rollout calls it), from
 // the stored columns: the staged prompt, the completion and its token ends.
-Now rejudge(sandbox::Judge& judge, const curriculum::RecordedRun& run, const tasks::Problem& p,
-            const curriculum::EpisodeRow& row) {
+Now rejudge(sandbox::Judge& judge, const run::RecordedRun& run, const tasks::Problem& p,
+            const run::EpisodeRow& row) {
   tasks::Problem staged = p;
   staged.prompt = row.prompt;
   const auto spans = run::spans_from_ends(row.token_ends, row.tokens, row.completion.size());
-  const run::JudgedEpisode j = run::judge_episode(judge, staged, row.completion, spans, run.fgo);
+  const run::JudgedEpisode j = run::judge_episode(judge, staged, row.completion, spans, run.config.ppo.fgo);
   Now n;
   n.verdict = sandbox::verdict_name(j.result.verdict), n.pass_ratio = j.result.pass_ratio;
   n.message = j.result.message, n.isolation = sandbox::isolation_name(j.result.isolation);
   n.mask = run::mask_text(j.executed), n.lines = j.lines;
-  n.task_reward = run::task_reward(run.rewards, j.result, staged.program(row.completion), row.prompt.size(), spans);
+  n.task_reward = run::task_reward(run.config.ppo.rewards, j.result, staged.program(row.completion), row.prompt.size(), spans);
   return n;
 }
 
@@ -73,7 +73,7 @@ std::string where(const std::string& isolation) {
   return "output compared by the judge";
 }
 
-void compare(const curriculum::EpisodeRow& row, const Now& n, std::vector<Difference>* out) {
+void compare(const run::EpisodeRow& row, const Now& n, std::vector<Difference>* out) {
   const std::string why = (n.message.empty() ? n.verdict : n.message) + " [" + where(n.isolation) + "]";
   auto differ = [&](const char* field, const std::string& rec, const std::string& now) {
     if (rec != now) out->push_back({&row, field, rec, now, why});
@@ -117,18 +117,18 @@ void print_transitions(const std::vector<Difference>& diffs, bool json) {
 }
 
 struct Loaded {
-  curriculum::RecordedRun run;
-  std::vector<curriculum::EpisodeRow> rows;
+  run::RecordedRun run;
+  std::vector<run::EpisodeRow> rows;
 };
 
 Expected<Loaded> load(const ReplayArgs& a) {
   Loaded l;
-  auto run = curriculum::read_recorded_run(a.run_dir);
+  auto run = run::read_recorded_run(a.run_dir);
   if (!run) return Error(run.error());
   l.run = std::move(*run);
   const std::string db = run::RunLayout(a.run_dir).episodes();
   if (!file_exists(db)) return Error(db + ": no episode store (the run recorded no step)");
-  auto store = curriculum::EpisodeStore::open(db);
+  auto store = run::EpisodeStore::open(db);
   if (!store) return Error(store.error());
   auto rows = (*store)->read(a.from, a.to);
   if (!rows) return Error(rows.error());
@@ -138,7 +138,7 @@ Expected<Loaded> load(const ReplayArgs& a) {
 
 // Per task: "step:stage:pass-rate" at each step its curriculum stage first rose (earlier
 // stages mixed in later do not count as moves); the pass rate is over all its episodes at it.
-void print_stages(const std::vector<curriculum::EpisodeRow>& rows, bool json) {
+void print_stages(const std::vector<run::EpisodeRow>& rows, bool json) {
   struct Move {
     int64_t step;
     int stage;
@@ -172,12 +172,12 @@ void replay_verb(const ReplayArgs& a) {
   if (a.stages) return print_stages(l->rows, a.json);
   tasks::LoadOptions lo;
   lo.keep_without_solution = true;
-  auto set = tasks::load_problems(l->run.train_file, lo);
+  auto set = tasks::load_problems(l->run.config.sft.train_file, lo);
   if (!set) return fail(set.error() + "\n---> HINT: replay reads sft.train_file of " + a.run_dir + "/config.yaml; run it from the directory the run started in");
   std::map<std::string, const tasks::Problem*> by_id;
   for (const auto& p : set->problems) by_id[p.task_id] = &p;
   for (const auto& r : l->rows)
-    if (!by_id.count(r.task_id)) return fail("task '" + r.task_id + "' of " + a.run_dir + " is not in " + l->run.train_file);
+    if (!by_id.count(r.task_id)) return fail("task '" + r.task_id + "' of " + a.run_dir + " is not in " + l->run.config.sft.train_file);
   auto cfg = load_sandbox_config(run::RunLayout(a.run_dir).config(), a.sets);
   if (!cfg) return fail(cfg.error());
   auto judge = sandbox::SandboxJudge::create(*cfg);

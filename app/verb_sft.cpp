@@ -19,9 +19,9 @@ struct SftArgs {
 };
 
 void sft_verb(const SftArgs& a) {
-  trainer::SftRunConfig cfg;
-  ConfigSchema schema = trainer::sft_run_schema(cfg);
-  if (Status st = trainer::load_run_config(a.config, schema); !st) return fail(st.error());
+  run::SftRunConfig cfg;
+  ConfigSchema schema = run::sft_run_schema(cfg);
+  if (Status st = run::load_run_config(a.config, schema); !st) return fail(st.error());
   for (const std::string& s : a.sets)
     if (Status st = schema.set(s); !st) return fail(st.error());
   if (Status st = make_dirs(cfg.sft.run_dir); !st) return fail(st.error());

@@ -17,9 +17,9 @@ struct TrainArgs {
 };
 
 void train_verb(const TrainArgs& a) {
-  trainer::TrainRunConfig cfg;
-  ConfigSchema schema = trainer::train_run_schema(cfg);
-  if (Status st = trainer::load_train_config(a.config, schema); !st) return fail(st.error());
+  run::TrainRunConfig cfg;
+  ConfigSchema schema = run::train_run_schema(cfg);
+  if (Status st = run::load_train_config(a.config, schema); !st) return fail(st.error());
   for (const std::string& s : a.sets)
     if (Status st = schema.set(s); !st) return fail(st.error());
   trainer::TrainOptions opts;

@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "curriculum/config.h"
-#include "curriculum/run_config.h"
+#include "curriculum/make_source.h"
+#include "run/recorded_run.h"
 #include "curriculum/splitter.h"
 #include "run/layout.h"
 #include "util/files.h"
@@ -13,14 +13,14 @@
 namespace stepcoder::curriculum {
 namespace {
 
-bool same_item(const ScheduleRow& a, const ScheduleRow& b) {
+bool same_item(const run::ScheduleRow& a, const run::ScheduleRow& b) {
   return a.task_id == b.task_id && a.stage == b.stage && a.stages == b.stages;
 }
 
-RecordedItem item_of(const ScheduleRow& r) { return {r.task_id, r.stage, r.stages}; }
+RecordedItem item_of(const run::ScheduleRow& r) { return {r.task_id, r.stage, r.stages}; }
 
 // One step's rows [b, e) as items: runs of k rows when that fits, else runs of equal rows.
-std::vector<RecordedItem> step_items(const std::vector<ScheduleRow>& rows, size_t b, size_t e, int k) {
+std::vector<RecordedItem> step_items(const std::vector<run::ScheduleRow>& rows, size_t b, size_t e, int k) {
   std::vector<RecordedItem> items;
   bool chunks = k > 0 && (e - b) % static_cast<size_t>(k) == 0;
   for (size_t i = b; chunks && i < e; ++i) chunks = same_item(rows[i], rows[b + (i - b) / k * k]);
@@ -100,7 +100,7 @@ class ReplaySource : public ProblemSource {
 // Splits the problems the schedule names, as the recorded run did, and checks the stage counts.
 Expected<std::map<std::string, ProblemSplit>> resplit(const std::vector<RecordedStep>& steps,
                                                       const std::map<std::string, int>& index,
-                                                      const std::vector<tasks::Problem>& problems, const RecordedRun& run) {
+                                                      const std::vector<tasks::Problem>& problems, const run::RecordedRun& run) {
   std::set<std::string> ids;
   for (const auto& s : steps)
     for (const auto& it : s.items) ids.insert(it.task_id);
@@ -109,13 +109,13 @@ Expected<std::map<std::string, ProblemSplit>> resplit(const std::vector<Recorded
     auto at = index.find(id);
     if (at == index.end())
       return Error("task '" + id + "' of the recorded run is not among the " + std::to_string(problems.size()) +
-                   " problems given (sft.train_file " + run.train_file + ")");
+                   " problems given (sft.train_file " + run.config.sft.train_file + ")");
     used.push_back(problems[at->second]);
   }
   std::map<std::string, ProblemSplit> splits;
-  if (run.curriculum.enabled) {
+  if (run.config.curriculum.enabled) {
     SplitOptions so;
-    so.kind = run.curriculum.split, so.max_stages = run.curriculum.max_stages, so.cache_dir = default_split_cache_dir();
+    so.kind = run.config.curriculum.split, so.max_stages = run.config.curriculum.max_stages, so.cache_dir = default_split_cache_dir();
     SplitResult r = split_problems(used, so);
     for (size_t i = 0; i < used.size(); ++i) splits[used[i].task_id] = r.problems[i];
   } else {
@@ -126,7 +126,7 @@ Expected<std::map<std::string, ProblemSplit>> resplit(const std::vector<Recorded
 
 }  // namespace
 
-std::vector<RecordedStep> recorded_schedule(const std::vector<ScheduleRow>& rows, int samples_per_prompt) {
+std::vector<RecordedStep> recorded_schedule(const std::vector<run::ScheduleRow>& rows, int samples_per_prompt) {
   std::vector<RecordedStep> steps;
   for (size_t b = 0, e; b < rows.size(); b = e) {
     for (e = b; e < rows.size() && rows[e].step == rows[b].step;) ++e;
@@ -137,16 +137,16 @@ std::vector<RecordedStep> recorded_schedule(const std::vector<ScheduleRow>& rows
 
 Expected<std::unique_ptr<ProblemSource>> make_replay_source(const std::string& run_dir,
                                                             std::vector<tasks::Problem> problems) {
-  auto run = read_recorded_run(run_dir);
+  auto run = run::read_recorded_run(run_dir);
   if (!run) return Error(run.error());
   const std::string db = run::RunLayout(run_dir).episodes();
   if (!file_exists(db)) return Error(db + ": no episode store (the run recorded no step)");
-  auto store = EpisodeStore::open(db);
+  auto store = run::EpisodeStore::open(db);
   if (!store) return Error(store.error());
   auto rows = (*store)->read_schedule();
   if (!rows) return Error(rows.error());
   if (rows->empty()) return Error(db + ": no episodes recorded");
-  std::vector<RecordedStep> steps = recorded_schedule(*rows, run->samples_per_prompt);
+  std::vector<RecordedStep> steps = recorded_schedule(*rows, run->config.ppo.samples_per_prompt);
   std::map<std::string, int> index;
   for (size_t i = 0; i < problems.size(); ++i) index.emplace(problems[i].task_id, static_cast<int>(i));
   auto splits = resplit(steps, index, problems, *run);
@@ -158,8 +158,8 @@ Expected<std::unique_ptr<ProblemSource>> make_replay_source(const std::string& r
       if (split.stages() != r.stages || r.stage < 1 || r.stage > r.stages)
         return Error(db + ": task '" + r.task_id + "' was recorded at stage " + std::to_string(r.stage) + " of " +
                      std::to_string(r.stages) + ", the splitter now gives it " + std::to_string(split.stages()) +
-                     " stages (curriculum.split " + run->curriculum.split + ", max_stages " +
-                     std::to_string(run->curriculum.max_stages) + "; did the problem or the splitter change?)");
+                     " stages (curriculum.split " + run->config.curriculum.split + ", max_stages " +
+                     std::to_string(run->config.curriculum.max_stages) + "; did the problem or the splitter change?)");
       Item it;
       it.problem = index.at(r.task_id), it.stage = r.stage, it.stages = r.stages;
       it.task = stage_problem(problems[it.problem], split, r.stage);

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 
 namespace stepcoder::curriculum {
 
@@ -31,6 +31,6 @@ struct RecordedStep {
 // step's rows are cut into runs of that length when they divide evenly into runs of one
 // (task, stage); otherwise (an older or different run) consecutive rows of the same task and
 // stage make one item. Rows must be ordered by (step, index).
-std::vector<RecordedStep> recorded_schedule(const std::vector<ScheduleRow>& rows, int samples_per_prompt);
+std::vector<RecordedStep> recorded_schedule(const std::vector<run::ScheduleRow>& rows, int samples_per_prompt);
 
 }  // namespace stepcoder::curriculum

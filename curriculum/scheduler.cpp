@@ -45,7 +45,7 @@ Json tally_json(const std::map<int, Tally>& by_stage) {
 
 class CccsSource : public ProblemSource {
  public:
-  CccsSource(const CurriculumConfig& c, std::vector<tasks::Problem> problems, SplitResult split, uint64_t seed)
+  CccsSource(const run::CurriculumConfig& c, std::vector<tasks::Problem> problems, SplitResult split, uint64_t seed)
       : c_(c), problems_(std::move(problems)), split_(std::move(split)), seed_(seed), st_(problems_.size()) {}
 
   std::vector<Item> next(int64_t step, int count) override {
@@ -190,7 +190,7 @@ class CccsSource : public ProblemSource {
     return {};
   }
 
-  CurriculumConfig c_;
+  run::CurriculumConfig c_;
   std::vector<tasks::Problem> problems_;
   SplitResult split_;
   uint64_t seed_;
@@ -231,7 +231,7 @@ Json CccsSource::metrics() const {
 
 }  // namespace
 
-std::unique_ptr<ProblemSource> make_cccs_source(const CurriculumConfig& c, std::vector<tasks::Problem> problems,
+std::unique_ptr<ProblemSource> make_cccs_source(const run::CurriculumConfig& c, std::vector<tasks::Problem> problems,
                                                 SplitResult split, uint64_t seed) {
   split.problems.resize(problems.size());  // a short split list leaves the rest whole
   return std::make_unique<CccsSource>(c, std::move(problems), std::move(split), seed);

@@ -16,14 +16,14 @@
 #include <memory>
 #include <vector>
 
-#include "curriculum/config.h"
+#include "curriculum/make_source.h"
 #include "curriculum/source.h"
 #include "curriculum/splitter.h"
 
 namespace stepcoder::curriculum {
 
 // `split` holds one ProblemSplit per problem (split_problems over the same list).
-std::unique_ptr<ProblemSource> make_cccs_source(const CurriculumConfig& c, std::vector<tasks::Problem> problems,
+std::unique_ptr<ProblemSource> make_cccs_source(const run::CurriculumConfig& c, std::vector<tasks::Problem> problems,
                                                 SplitResult split, uint64_t seed);
 
 // The relative-progress bucket of a problem at `stage` of `stages`: "0-25%", "25-50%",

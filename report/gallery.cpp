@@ -41,7 +41,7 @@ std::string stat(const std::string& name, const std::string& value) {
 
 }  // namespace
 
-std::string episode_html(const curriculum::EpisodeRow& e) {
+std::string episode_html(const run::EpisodeRow& e) {
   std::string v = html_escape(e.verdict);
   std::string out = "<div class=\"episode v-" + v + "\" data-verdict=\"" + v + "\"><div class=\"hd\"><b>" +
                     html_escape(e.task_id) + "</b> <span class=\"badge b-" + v + "\">" + v + "</span>";

@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 #include "report/run_data.h"
 
 namespace stepcoder::report {
 
 // One <div class="episode"> with a <div class="ln m-X"> per program line, X one of
 // x (executed), u (not executed), e (error line), n (no code / no coverage).
-std::string episode_html(const curriculum::EpisodeRow& e);
+std::string episode_html(const run::EpisodeRow& e);
 std::string gallery_html(const std::vector<EpisodeGroup>& groups);
 
 }  // namespace stepcoder::report

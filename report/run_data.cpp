@@ -7,8 +7,9 @@
 #include <map>
 #include <set>
 
-#include "curriculum/run_config.h"
+#include "run/recorded_run.h"
 #include "run/layout.h"
+#include "run/metrics_keys.h"
 #include "util/files.h"
 
 namespace stepcoder::report {
@@ -16,18 +17,19 @@ namespace stepcoder::report {
 void sort_metrics(const std::vector<JsonlRow>& rows, RunData* run) {
   for (const JsonlRow& r : rows) {
     const Json& j = r.value;
-    const std::string kind = j.value("kind", "");
-    if (kind == "ppo") run->ppo.push_back(j);
-    else if (kind == "train") run->sft_train.push_back(j);
-    else if (kind == "summary") run->summaries.push_back(j);
-    else if (kind == "eval" && (j.contains("valid_loss") || j.contains("valid_pass1"))) run->sft_eval.push_back(j);
-    else if (kind == "eval") run->eval.push_back(j);
+    const std::string k = j.value(run::key::kKind, "");
+    if (k == run::kind::kPpo) run->ppo.push_back(j);
+    else if (k == run::kind::kTrain) run->sft_train.push_back(j);
+    else if (k == run::kind::kSummary) run->summaries.push_back(j);
+    else if (k == run::kind::kEval && (j.contains(run::key::kValidLoss) || j.contains(run::key::kValidPass1)))
+      run->sft_eval.push_back(j);
+    else if (k == run::kind::kEval) run->eval.push_back(j);
   }
 }
 
-std::vector<EpisodeGroup> pick_gallery(const std::vector<curriculum::EpisodeRow>& rows_in,
+std::vector<EpisodeGroup> pick_gallery(const std::vector<run::EpisodeRow>& rows_in,
                                        const GalleryOptions& o) {
-  std::vector<curriculum::EpisodeRow> rows = rows_in;
+  std::vector<run::EpisodeRow> rows = rows_in;
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return a.step != b.step ? a.step > b.step : a.index < b.index;  // newest step first
   });
@@ -87,7 +89,7 @@ void read_episodes(const std::string& path, const GalleryOptions& o, RunData* ru
     run->notes.push_back("No episodes.sqlite in the run directory: no sampled programs to show.");
     return;
   }
-  auto store = curriculum::EpisodeStore::open(path);
+  auto store = run::EpisodeStore::open(path);
   if (!store) return run->notes.push_back("Episodes not shown: " + store.error());
   auto count = (*store)->count();
   auto last = (*store)->last_step();
@@ -112,7 +114,7 @@ void read_sft_metrics(const std::string& sft_dir, RunData* run) {
 
 // The SFT curves of the SFT run this PPO run started from, which its config.yaml names.
 void read_sft_stage(const std::string& dir, RunData* run) {
-  auto rec = curriculum::read_recorded_run(dir);
+  auto rec = run::read_recorded_run(dir);
   if (!rec) return run->notes.push_back("SFT curves not shown: " + rec.error());
   if (!rec->sft_run_dir.empty() && rec->sft_run_dir != dir) read_sft_metrics(rec->sft_run_dir, run);
 }

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 #include "util/expected.h"
 #include "util/jsonl.h"
 
@@ -27,7 +27,7 @@ struct GalleryOptions {
 // A titled group of episodes in the gallery ("Last step (120)", "Recent: compile_error").
 struct EpisodeGroup {
   std::string title;
-  std::vector<curriculum::EpisodeRow> episodes;
+  std::vector<run::EpisodeRow> episodes;
 };
 
 struct EvalFile {
@@ -53,7 +53,7 @@ void sort_metrics(const std::vector<JsonlRow>& rows, RunData* run);
 
 // The gallery groups from episodes already read (any order): the last step's first
 // `last_step`, then per verdict the `per_verdict` most recent not shown yet.
-std::vector<EpisodeGroup> pick_gallery(const std::vector<curriculum::EpisodeRow>& rows,
+std::vector<EpisodeGroup> pick_gallery(const std::vector<run::EpisodeRow>& rows,
                                        const GalleryOptions& o);
 
 }  // namespace stepcoder::report

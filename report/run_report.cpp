@@ -12,9 +12,12 @@
 #include "report/html.h"
 #include "report/svg_plot.h"
 #include "run/layout.h"
+#include "run/metrics_keys.h"
 #include "util/files.h"
 
 namespace stepcoder::report {
+
+namespace key = run::key;  // the names in metrics.jsonl
 namespace {
 
 const Json* json_at(const Json& j, const std::string& dotted) {
@@ -61,7 +64,7 @@ pre.config{background:#fff;border:1px solid #ddd;padding:8px;overflow:auto;max-h
 
 Series series_of(const std::vector<Json>& lines, const std::string& key, const std::string& name) {
   Series s{name, {}, {}};
-  for (const Json& j : lines) s.x.push_back(number_at(j, "step")), s.y.push_back(number_at(j, key));
+  for (const Json& j : lines) s.x.push_back(number_at(j, key::kStep)), s.y.push_back(number_at(j, key));
   return s;
 }
 
@@ -106,7 +109,7 @@ Stacked stacked_of(const std::vector<Json>& lines, const std::string& key) {
   Stacked st;
   for (const Json& j : lines) {
     const Json* v = json_at(j, key);
-    if (!v || !(v->is_object() || v->is_array()) || !std::isfinite(number_at(j, "step"))) continue;
+    if (!v || !(v->is_object() || v->is_array()) || !std::isfinite(number_at(j, key::kStep))) continue;
     std::map<std::string, double> row;
     if (v->is_object()) {
       for (auto it = v->begin(); it != v->end(); ++it)
@@ -117,7 +120,7 @@ Stacked stacked_of(const std::vector<Json>& lines, const std::string& key) {
     }
     for (const auto& [c, x] : row)
       if (std::find(cats.begin(), cats.end(), c) == cats.end()) cats.push_back(c);
-    st.x.push_back(number_at(j, "step"));
+    st.x.push_back(number_at(j, key::kStep));
     rows.push_back(std::move(row));
   }
   std::sort(cats.begin(), cats.end(), category_less);
@@ -152,16 +155,16 @@ std::string summary_html(const RunData& run) {
   auto row = [&](const std::string& k, const std::string& v) { rows += "<tr><th class=\"l\">" + k + "</th>" + cell(v, true) + "</tr>"; };
   if (!run.ppo.empty()) {
     const Json& last = run.ppo.back();
-    row("PPO steps", fmt_num(number_at(last, "step"), 9));
-    row("training time", fmt_num(number_at(last, "seconds"), 4) + " s");
-    row("last reward", fmt_num(number_at(last, "reward")));
-    row("last pass rate", fmt_pct(number_at(last, "pass_rate")));
+    row("PPO steps", fmt_num(number_at(last, key::kStep), 9));
+    row("training time", fmt_num(number_at(last, key::kSeconds), 4) + " s");
+    row("last reward", fmt_num(number_at(last, key::kReward)));
+    row("last pass rate", fmt_pct(number_at(last, key::kPassRate)));
   }
   double best = -1, best_step = 0;
   std::string best_split;
   for (const Json& e : run.eval)
-    if (double p = number_at(e, "pass1"); std::isfinite(p) && p > best)
-      best = p, best_step = number_at(e, "step"), best_split = e.value("split", "");
+    if (double p = number_at(e, key::kPass1); std::isfinite(p) && p > best)
+      best = p, best_step = number_at(e, key::kStep), best_split = e.value(key::kSplit, "");
   if (best >= 0) row("best held-out pass@1", fmt_pct(best) + " (" + html_escape(best_split) + ", step " + fmt_num(best_step, 9) + ")");
   // Train lines come every log_every steps; the last evaluation is at the step SFT stopped.
   if (!run.sft_train.empty()) {
@@ -179,17 +182,17 @@ std::string ppo_section(const RunData& run) {
   std::string out = "<h2 id=\"training\">Training (PPO)</h2>";
   if (run.ppo.empty()) return out + note("No PPO steps in metrics.jsonl yet.");
   out += curves_html(run.ppo, {
-      {"Reward", {{"reward", "reward"}, {"task_reward", "task reward"}}},
-      {"Pass rate (training samples)", {{"pass_rate", "pass rate"}, {"mixed_verdict_share", "mixed-verdict prompts"}}, true},
-      {"KL to the reference", {{"kl", "kl"}, {"approx_kl", "approx kl (update)"}}, false, true},
-      {"KL coefficient", {{"kl_coef", "kl_coef"}}, false, true},
-      {"FGO kept fraction", {{"kept_fraction", "kept fraction"}, {"coverage_share", "with coverage"}}, true},
-      {"Policy entropy", {{"entropy", "entropy"}}},
-      {"Losses", {{"policy_loss", "policy"}, {"value_loss", "value"}, {"sft_loss", "supervised (ppo.sft_coef)"}}},
-      {"Clip fraction", {{"clip_fraction", "clip fraction"}}, true},
-      {"Throughput (tokens/s)", {{"tokens_per_s", "tokens/s"}}, false, true},
+      {"Reward", {{key::kReward, "reward"}, {key::kTaskReward, "task reward"}}},
+      {"Pass rate (training samples)", {{key::kPassRate, "pass rate"}, {key::kMixedVerdictShare, "mixed-verdict prompts"}}, true},
+      {"KL to the reference", {{key::kKl, "kl"}, {key::kApproxKl, "approx kl (update)"}}, false, true},
+      {"KL coefficient", {{key::kKlCoef, "kl_coef"}}, false, true},
+      {"FGO kept fraction", {{key::kKeptFraction, "kept fraction"}, {key::kCoverageShare, "with coverage"}}, true},
+      {"Policy entropy", {{key::kEntropy, "entropy"}}},
+      {"Losses", {{key::kPolicyLoss, "policy"}, {key::kValueLoss, "value"}, {key::kSftLoss, "supervised (ppo.sft_coef)"}}},
+      {"Clip fraction", {{key::kClipFraction, "clip fraction"}}, true},
+      {"Throughput (tokens/s)", {{key::kTokensPerS, "tokens/s"}}, false, true},
   });
-  Stacked verdicts = stacked_of(run.ppo, "verdicts");
+  Stacked verdicts = stacked_of(run.ppo, key::kVerdicts);
   PlotOptions o;
   o.title = "Verdict mix of training samples";
   if (!verdicts.x.empty()) out += "<div class=\"plots\">" + stacked_share_svg(verdicts, o) + "</div>";
@@ -200,15 +203,15 @@ std::string eval_lines_table(const std::vector<Json>& lines) {
   std::vector<std::string> keys;
   for (const Json& j : lines)
     for (auto it = j.begin(); it != j.end(); ++it)
-      if (it->is_number() && it.key() != "step" && std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+      if (it->is_number() && it.key() != key::kStep && std::find(keys.begin(), keys.end(), it.key()) == keys.end())
         keys.push_back(it.key());
   std::string out = "<table class=\"eval-lines\"><tr><th>step</th><th class=\"l\">split</th>";
   for (const auto& k : keys) out += "<th>" + html_escape(k) + "</th>";
   out += "<th class=\"l\">verdicts</th></tr>";
   for (const Json& j : lines) {
-    out += "<tr>" + cell(fmt_num(number_at(j, "step"), 9)) + cell(html_escape(j.value("split", "")), true);
+    out += "<tr>" + cell(fmt_num(number_at(j, key::kStep), 9)) + cell(html_escape(j.value(key::kSplit, "")), true);
     for (const auto& k : keys) out += cell(j.contains(k) && j[k].is_number() ? fmt_num(j[k].get<double>(), 4) : "");
-    out += cell(j.contains("verdicts") ? html_escape(verdict_mix_text(j["verdicts"])) : "", true) + "</tr>";
+    out += cell(j.contains(key::kVerdicts) ? html_escape(verdict_mix_text(j[key::kVerdicts])) : "", true) + "</tr>";
   }
   return out + "</table>";
 }
@@ -248,9 +251,9 @@ std::string eval_section(const RunData& run) {
     return out + note("No evaluations yet (no eval lines in metrics.jsonl, no eval*.json files).");
   if (!run.eval.empty()) {
     std::map<std::string, std::vector<Json>> by_split;
-    for (const Json& e : run.eval) by_split[e.value("split", "held-out")].push_back(e);
+    for (const Json& e : run.eval) by_split[e.value(key::kSplit, "held-out")].push_back(e);
     std::vector<Series> series;
-    for (const auto& [split, lines] : by_split) series.push_back(series_of(lines, "pass1", "pass@1 " + split));
+    for (const auto& [split, lines] : by_split) series.push_back(series_of(lines, key::kPass1, "pass@1 " + split));
     PlotOptions o;
     o.title = "Held-out pass@1 (greedy)", o.percent = true;
     out += "<div class=\"plots\">" + line_plot_svg(series, o) + "</div>" + eval_lines_table(run.eval);
@@ -274,7 +277,7 @@ std::string curriculum_section(const RunData& run) {
   PlotOptions p;
   p.title = "Pass rate by stage", p.percent = true;
   out += line_plot_svg(series, p);
-  if (Series adv = series_of(run.ppo, "curriculum.advances", "advances"); has_points(adv)) {
+  if (Series adv = series_of(run.ppo, std::string(key::kCurriculum) + ".advances", "advances"); has_points(adv)) {
     PlotOptions a;
     a.title = "Stage advances", a.y_from_zero = true;
     out += line_plot_svg({adv}, a);
@@ -311,7 +314,7 @@ std::string time_rows(const Stacked& t, bool with_share) {
 }
 
 std::string time_section(const RunData& run) {
-  Stacked rest, t = phases_only(stacked_of(run.ppo, "time"), &rest);
+  Stacked rest, t = phases_only(stacked_of(run.ppo, key::kTime), &rest);
   std::string out = "<h2 id=\"time\">Time per phase</h2>";
   if (t.x.empty() || t.categories.empty()) return out + note("No phase timings in the PPO lines.");
   PlotOptions o;
@@ -328,12 +331,12 @@ std::string time_section(const RunData& run) {
 std::string sft_section(const RunData& run) {
   if (run.sft_train.empty() && run.sft_eval.empty()) return "";
   std::vector<Series> loss;
-  if (Series s = series_of(run.sft_train, "loss", "train loss"); has_points(s)) loss.push_back(s);
-  if (Series s = series_of(run.sft_eval, "valid_loss", "validation loss"); has_points(s)) loss.push_back(s);
+  if (Series s = series_of(run.sft_train, key::kLoss, "train loss"); has_points(s)) loss.push_back(s);
+  if (Series s = series_of(run.sft_eval, key::kValidLoss, "validation loss"); has_points(s)) loss.push_back(s);
   PlotOptions o;
   o.title = "SFT loss";
   std::string out = "<h2 id=\"sft\">Supervised fine-tuning</h2><div class=\"plots\">" + line_plot_svg(loss, o);
-  if (Series s = series_of(run.sft_eval, "valid_pass1", "validation pass@1"); has_points(s)) {
+  if (Series s = series_of(run.sft_eval, key::kValidPass1, "validation pass@1"); has_points(s)) {
     PlotOptions p;
     p.title = "SFT validation pass@1", p.percent = true;
     out += line_plot_svg({s}, p);

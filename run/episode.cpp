@@ -56,16 +56,4 @@ JudgedEpisode judge_episode(sandbox::Judge& judge, const tasks::Problem& problem
   return j;
 }
 
-std::string mask_text(const std::vector<uint8_t>& mask) {
-  std::string s;
-  for (uint8_t m : mask) s += m ? '1' : '0';
-  return s;
-}
-
-std::string join_ints(const std::vector<int>& values) {
-  std::string s;
-  for (size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + std::to_string(values[i]);
-  return s;
-}
-
 }  // namespace stepcoder::run

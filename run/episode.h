@@ -40,9 +40,5 @@ JudgedEpisode judge_episode(sandbox::Judge& judge, const tasks::Problem& problem
 std::string line_marks(const std::string& program, const coverage::CoverageResult* cov,
                        const sandbox::JudgeResult& result);
 
-// "1011" from {1, 0, 1, 1}.
-std::string mask_text(const std::vector<uint8_t>& mask);
-// "3,7,12" from {3, 7, 12}.
-std::string join_ints(const std::vector<int>& values);
 
 }  // namespace stepcoder::run

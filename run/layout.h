@@ -18,7 +18,10 @@
 namespace stepcoder::run {
 
 struct RunLayout {
-  explicit RunLayout(std::string run_dir) : dir(std::move(run_dir)) {}
+  // A trailing slash is dropped, so paths read "runs/x/config.yaml" however the user typed it.
+  explicit RunLayout(std::string run_dir) : dir(std::move(run_dir)) {
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  }
 
   std::string config() const { return dir + "/config.yaml"; }
   std::string metrics() const { return dir + "/metrics.jsonl"; }

@@ -1,7 +1,7 @@
-// The task reward of a judged completion, written once: the configuration (ppo.rewards.*) and
-// the arithmetic on plain numbers. The trainer places these values on tokens and adds its KL
-// term (trainer/rewards.h); `stepcoder replay` recomputes stored rewards with the same code,
-// without LibTorch.
+// The task reward of a judged completion, written once: the arithmetic on a verdict, its pass
+// ratio and the lines it names (the keys are run/reward_config.h). The trainer places these
+// values on tokens and adds its KL term (trainer/rewards.h); `stepcoder replay` recomputes
+// stored rewards with the same code, without LibTorch.
 //
 //   RewardConfig rc;  rc.adaptive = true;                       // ppo.rewards.*
 //   double outcome = outcome_value(rc, result.verdict);        // CodeRL table
@@ -15,40 +15,11 @@
 #include <utility>
 #include <vector>
 
+#include "run/episode_codec.h"
+#include "run/reward_config.h"
 #include "sandbox/judge.h"
 
-namespace stepcoder {
-class ConfigSchema;
-}
-
 namespace stepcoder::run {
-
-struct RewardConfig {
-  // CodeRL / StepCoder outcome table.
-  bool outcome = true;
-  double compile_error = -1.0;
-  double runtime_error = -0.6;  // also timeout, memory, output limit, policy violation
-  double failed = -0.3;
-  double passed = 1.0;
-  // RLTF adaptive: a failed program earns adaptive_scale * pass_ratio on top of `failed`.
-  bool adaptive = false;
-  double adaptive_scale = 1.3;
-  // RLTF fine-grained: penalty on tokens of lines a compiler error or a crash points at.
-  bool error_lines = false;
-  double error_line_penalty = 0.3;
-  // Per-token KL penalty against the reference policy: -kl_coef * (logp - logp_ref).
-  bool kl = true;
-  double kl_coef = 0.05;
-  bool kl_adaptive = false;     // adjust kl_coef towards kl_target (Ziegler et al. 2019)
-  double kl_target = 6.0;       // summed KL per completion
-  int64_t kl_horizon = 10000;   // completions over which the coefficient may move by e^0.2
-};
-
-void describe(RewardConfig& c, ConfigSchema& schema, const std::string& prefix = "ppo.rewards");
-
-// Token spans are [begin, end) byte offsets in the completion, which starts at
-// `completion_start` in `program`.
-using Spans = std::vector<std::pair<size_t, size_t>>;
 
 // The sequence reward of a verdict (the outcome table).
 double outcome_value(const RewardConfig& c, sandbox::Verdict v);
@@ -64,9 +35,5 @@ std::vector<size_t> error_line_tokens(const sandbox::JudgeResult& result, const 
 // is no token to put it on).
 double task_reward(const RewardConfig& c, const sandbox::JudgeResult& result, const std::string& program,
                    size_t completion_start, const Spans& spans);
-
-// Token spans from the episode store's token_ends column ("3,7,12"), padded to `tokens` with
-// empty spans at the end of the completion (the trainer pads spans cut short by a stop string).
-Spans spans_from_ends(const std::string& token_ends, int tokens, size_t completion_size);
 
 }  // namespace stepcoder::run

@@ -23,7 +23,7 @@ PpoBatch PpoBatch::select(const torch::Tensor& index, torch::Device device) cons
   return out;
 }
 
-void prepare_advantages(PpoBatch& b, const PpoConfig& c) {
+void prepare_advantages(PpoBatch& b, const run::PpoConfig& c) {
   Gae g = compute_gae(b.rewards, b.old_values, b.valid, c.gamma, c.lambda);
   b.returns = g.returns;  // the value head learns in either mode
   const auto keep = b.valid * b.fgo_mask;
@@ -36,7 +36,7 @@ void prepare_advantages(PpoBatch& b, const PpoConfig& c) {
 }
 
 PpoLoss ppo_loss(const torch::Tensor& logprobs, const torch::Tensor& values, const torch::Tensor& entropy,
-                 const PpoBatch& b, const PpoConfig& c) {
+                 const PpoBatch& b, const run::PpoConfig& c) {
   auto valid = b.valid.to(torch::kFloat32);                      // (B, T)
   auto keep_f = valid * b.fgo_mask.to(torch::kFloat32);          // (B, T)
   auto keep = keep_f > 0.5;                                      // (B, T) bool
@@ -108,7 +108,7 @@ void average(PpoUpdateStats& s) {
 }  // namespace
 
 Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Optimizer& opt,
-                                    const PpoBatch& batch, const PpoConfig& c, double temperature,
+                                    const PpoBatch& batch, const run::PpoConfig& c, double temperature,
                                     uint64_t seed, const SftData* sft) {
   if (!batch.advantages.defined()) return Error("ppo update: advantages not prepared");
   PpoUpdateStats s;

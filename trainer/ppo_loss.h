@@ -11,7 +11,7 @@
 #include <torch/torch.h>
 
 #include "model/transformer.h"
-#include "trainer/ppo_config.h"
+#include "run/ppo_config.h"
 #include "trainer/sft_data.h"
 #include "util/expected.h"
 
@@ -35,7 +35,7 @@ struct PpoBatch {
 };
 
 // Fills advantages and returns: GAE over valid tokens, whitened over valid * fgo_mask.
-void prepare_advantages(PpoBatch& b, const PpoConfig& c);
+void prepare_advantages(PpoBatch& b, const run::PpoConfig& c);
 
 struct PpoLoss {
   torch::Tensor total;    // policy + value_coef * value - entropy_coef * entropy
@@ -50,7 +50,7 @@ struct PpoLoss {
 // logprobs, values, entropy: (B, L-1) under the current policy (with gradients). Tokens with
 // fgo_mask 0 contribute exactly zero to the policy and entropy terms and their gradients.
 PpoLoss ppo_loss(const torch::Tensor& logprobs, const torch::Tensor& values, const torch::Tensor& entropy,
-                 const PpoBatch& b, const PpoConfig& c);
+                 const PpoBatch& b, const run::PpoConfig& c);
 
 struct PpoUpdateStats {
   int64_t steps = 0;  // optimizer steps
@@ -66,7 +66,7 @@ struct PpoUpdateStats {
 // sft_coef x the cross-entropy of cfg.sft_batch examples of `sft` drawn from `seed`.
 // LibTorch errors come back as an Error.
 Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Optimizer& opt,
-                                    const PpoBatch& batch, const PpoConfig& c, double temperature,
+                                    const PpoBatch& batch, const run::PpoConfig& c, double temperature,
                                     uint64_t seed, const SftData* sft = nullptr);
 
 }  // namespace stepcoder::trainer

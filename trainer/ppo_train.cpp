@@ -11,11 +11,15 @@
 #include "trainer/rollout.h"
 #include "run/episode.h"
 #include "run/layout.h"
+#include "run/metrics_keys.h"
 #include "trainer/sft_eval.h"
 #include "util/files.h"
 #include "util/seed.h"
 
 namespace stepcoder::trainer {
+
+namespace key = run::key;    // the names in metrics.jsonl
+namespace kind = run::kind;
 
 Json summary_json(const TrainSummary& s) {
   return {{"first_step", s.first_step}, {"steps", s.steps}, {"seconds", s.seconds},
@@ -45,13 +49,13 @@ std::vector<curriculum::Outcome> outcomes(const std::vector<curriculum::Item>& i
   return out;
 }
 
-std::vector<curriculum::EpisodeRow> episode_rows(int64_t step, const std::vector<curriculum::Item>& items,
+std::vector<run::EpisodeRow> episode_rows(int64_t step, const std::vector<curriculum::Item>& items,
                                                  const Rollout& r) {
-  std::vector<curriculum::EpisodeRow> rows;
+  std::vector<run::EpisodeRow> rows;
   for (size_t i = 0; i < r.episodes.size(); ++i) {
     const Episode& e = r.episodes[i];
     const curriculum::Item& it = items[e.problem];
-    curriculum::EpisodeRow row;
+    run::EpisodeRow row;
     row.step = step, row.index = static_cast<int>(i), row.task_id = it.task.task_id;
     row.stage = it.stage, row.stages = it.stages, row.prompt = it.task.prompt, row.completion = e.completion;
     row.verdict = sandbox::verdict_name(e.verdict), row.reward = e.reward, row.task_reward = e.task_reward;
@@ -69,18 +73,19 @@ Json ppo_line(int64_t step, double seconds, const Rollout& r, const PpoUpdateSta
   double task_reward = 0;
   for (const Episode& e : r.episodes) task_reward += e.task_reward;
   task_reward /= std::max<size_t>(1, r.episodes.size());
-  return {{"kind", "ppo"}, {"step", step}, {"seconds", seconds}, {"reward", s.mean_reward},
-          {"task_reward", task_reward}, {"pass_rate", s.pass_rate}, {"verdicts", verdict_counts(s)},
-          {"kl", s.mean_kl}, {"kl_coef", kl_coef}, {"entropy", u.entropy}, {"clip_fraction", u.clip_fraction},
-          {"approx_kl", u.approx_kl}, {"policy_loss", u.policy_loss}, {"value_loss", u.value_loss},
-          {"grad_norm", u.grad_norm}, {"epochs", u.epochs}, {"sft_loss", u.sft_loss}, {"kept_fraction", s.kept_fraction},
-          {"mixed_verdict_share", s.mixed_verdict_share}, {"coverage_share", s.coverage_share},
-          {"completions", s.completions}, {"tokens", s.tokens},
-          {"tokens_per_s", s.tokens / std::max(step_s, 1e-9)}, {"reward_terms", s.reward_terms},
-          {"time", {{"sample", s.sample_s}, {"judge", s.judge_s}, {"judge_wait", s.judge_wait_s},
-                    {"judge_busy", s.judge_busy_s}, {"score", s.score_s}, {"update", update_s},
-                    {"step", step_s}}},
-          {"curriculum", curriculum_metrics}};
+  return {{key::kKind, kind::kPpo}, {key::kStep, step}, {key::kSeconds, seconds},
+          {key::kReward, s.mean_reward}, {key::kTaskReward, task_reward}, {key::kPassRate, s.pass_rate},
+          {key::kVerdicts, verdict_counts(s)}, {key::kKl, s.mean_kl}, {key::kKlCoef, kl_coef},
+          {key::kEntropy, u.entropy}, {key::kClipFraction, u.clip_fraction}, {key::kApproxKl, u.approx_kl},
+          {key::kPolicyLoss, u.policy_loss}, {key::kValueLoss, u.value_loss}, {key::kGradNorm, u.grad_norm},
+          {key::kEpochs, u.epochs}, {key::kSftLoss, u.sft_loss}, {key::kKeptFraction, s.kept_fraction},
+          {key::kMixedVerdictShare, s.mixed_verdict_share}, {key::kCoverageShare, s.coverage_share},
+          {key::kCompletions, s.completions}, {key::kTokens, s.tokens},
+          {key::kTokensPerS, s.tokens / std::max(step_s, 1e-9)}, {key::kRewardTerms, s.reward_terms},
+          {key::kTime, {{"sample", s.sample_s}, {"judge", s.judge_s}, {"judge_wait", s.judge_wait_s},
+                        {"judge_busy", s.judge_busy_s}, {"score", s.score_s}, {"update", update_s},
+                        {"step", step_s}}},
+          {key::kCurriculum, curriculum_metrics}};
 }
 
 }  // namespace
@@ -142,7 +147,7 @@ Expected<const SftData*> PpoTrainer::Impl::supervised_data() {
 
 Status PpoTrainer::Impl::evaluate() {
   if (!eval_pool) eval_pool = std::make_unique<sandbox::JudgePool>(*judge, cfg.sandbox.workers);
-  EvalConfig ec;
+  run::EvalConfig ec;
   ec.temperatures = {0.0}, ec.k = {1};
   SampleFn sample = [this](const std::vector<std::string>& prompts, const model::SamplingConfig& sc)
       -> Expected<std::vector<model::Sample>> {
@@ -160,9 +165,10 @@ Status PpoTrainer::Impl::evaluate() {
   if (!report) return Error("step " + std::to_string(step) + ": held-out pass@1: " + report.error());
   last_eval = report->results[0].pass_at_k[1];
   const Json res = report_json(*report)["results"][0];
-  return log({{"kind", "eval"}, {"step", step}, {"split", cfg.train.eval_split}, {"pass1", last_eval},
-              {"problems", report->problems}, {"verdicts", res["verdicts"]}, {"mean_tokens", res["mean_tokens"]},
-              {"seconds", seconds_before + elapsed()}, {"eval_seconds", report->seconds}});
+  return log({{key::kKind, kind::kEval}, {key::kStep, step}, {key::kSplit, cfg.train.eval_split},
+              {key::kPass1, last_eval}, {key::kProblems, report->problems}, {key::kVerdicts, res["verdicts"]},
+              {key::kMeanTokens, res["mean_tokens"]}, {key::kSeconds, seconds_before + elapsed()},
+              {key::kEvalSeconds, report->seconds}});
 }
 
 Status PpoTrainer::Impl::save() {
@@ -176,7 +182,7 @@ Status PpoTrainer::Impl::save() {
 }
 
 Expected<TrainSummary> PpoTrainer::Impl::train() {
-  const TrainConfig& c = cfg.train;
+  const run::TrainConfig& c = cfg.train;
   if (!model_ready) {
     if (Status st = run_sft_first(); !st) return Error(st.error());
     start = Clock::now();  // `seconds` and time_limit_s count PPO only; SFT logs its own
@@ -215,7 +221,7 @@ Expected<TrainSummary> PpoTrainer::Impl::train() {
   s.episodes = n ? *n : -1;
   s.last_checkpoint = run::RunLayout(c.run_dir).checkpoint("last");
   Json j = summary_json(s);
-  j["kind"] = "summary";
+  j[key::kKind] = kind::kSummary;
   if (Status st = log(j); !st) return Error(st.error());
   return s;
 }

@@ -4,7 +4,7 @@
 //
 //   RUN_DIR/config.yaml              resolved config
 //   RUN_DIR/metrics.jsonl            {"kind":"ppo",...} per step, {"kind":"eval",...}, summary
-//   RUN_DIR/episodes.sqlite          every judged completion (curriculum::EpisodeStore)
+//   RUN_DIR/episodes.sqlite          every judged completion (run::EpisodeStore)
 //   RUN_DIR/checkpoints/step-N.pt    every save_every steps and at the end, and last.pt
 //   RUN_DIR/checkpoints/reference.pt the starting policy (KL reference) for --resume
 //
@@ -21,7 +21,7 @@
 #include <string>
 
 #include "sandbox/judge.h"
-#include "trainer/train_config.h"
+#include "run/train_config.h"
 #include "util/jsonl.h"
 
 namespace stepcoder::trainer {
@@ -49,7 +49,7 @@ class PpoTrainer {
   // Everything that can be checked before the first step: data, curriculum, judge (one tiny
   // known-good program), init checkpoint and its shape, the resume state. Errors here mean
   // bad input.
-  static Expected<std::unique_ptr<PpoTrainer>> create(const TrainRunConfig& cfg, const TrainOptions& opts);
+  static Expected<std::unique_ptr<PpoTrainer>> create(const run::TrainRunConfig& cfg, const TrainOptions& opts);
   ~PpoTrainer();
   Expected<TrainSummary> train();
 

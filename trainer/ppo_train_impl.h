@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 #include "curriculum/source.h"
 #include "model/tokenizer.h"
 #include "model/transformer.h"
@@ -24,7 +24,7 @@
 namespace stepcoder::trainer {
 
 struct PpoTrainer::Impl {
-  Impl(const TrainRunConfig& c, const TrainOptions& o) : cfg(c), opts(o), kl(c.ppo.rewards) {}
+  Impl(const run::TrainRunConfig& c, const TrainOptions& o) : cfg(c), opts(o), kl(c.ppo.rewards) {}
 
   // Start-up (ppo_train_setup.cpp).
   Status setup();
@@ -47,7 +47,7 @@ struct PpoTrainer::Impl {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
-  TrainRunConfig cfg;
+  run::TrainRunConfig cfg;
   TrainOptions opts;
   torch::Device dev{torch::kCPU};
   std::shared_ptr<model::Tokenizer> tok;
@@ -61,7 +61,7 @@ struct PpoTrainer::Impl {
   std::vector<tasks::Problem> train_problems, eval_problems;
   std::unique_ptr<SftData> sft_data;  // built on first use, after the tokenizer is known
   std::unique_ptr<curriculum::ProblemSource> source;
-  std::unique_ptr<curriculum::EpisodeStore> store;
+  std::unique_ptr<run::EpisodeStore> store;
   run::MetricsLog metrics;
   std::string init;        // checkpoint the run started from
   bool model_ready = false;

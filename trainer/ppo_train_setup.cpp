@@ -3,7 +3,7 @@
 // (one known-good program), and on --resume the saved state, episodes and metrics.
 #include <cstdio>
 
-#include "curriculum/config.h"
+#include "curriculum/make_source.h"
 #include "model/chat_prompt.h"
 #include "model/checkpoint.h"
 #include "model/hf_model.h"
@@ -18,10 +18,10 @@
 namespace stepcoder::trainer {
 namespace {
 
-run::RunLayout layout_of(const TrainRunConfig& c) { return run::RunLayout(c.train.run_dir); }
+run::RunLayout layout_of(const run::TrainRunConfig& c) { return run::RunLayout(c.train.run_dir); }
 
 // A checkpoint whose model has the shape the config's `model:` section describes.
-Expected<model::LoadedCheckpoint> load_matching(const std::string& path, const TrainRunConfig& cfg,
+Expected<model::LoadedCheckpoint> load_matching(const std::string& path, const run::TrainRunConfig& cfg,
                                                 const std::string& what) {
   if (!file_exists(path))
     return Error(what + ": " + path + " does not exist (HINT: point train.init at an SFT checkpoint, e.g. " +
@@ -38,7 +38,7 @@ Expected<model::LoadedCheckpoint> load_matching(const std::string& path, const T
   return ck;
 }
 
-std::unique_ptr<torch::optim::AdamW> make_optimizer(model::Transformer& m, const PpoConfig& c) {
+std::unique_ptr<torch::optim::AdamW> make_optimizer(model::Transformer& m, const run::PpoConfig& c) {
   return std::make_unique<torch::optim::AdamW>(m->parameters(),
                                                torch::optim::AdamWOptions(c.lr).weight_decay(0.0));
 }
@@ -127,7 +127,7 @@ Status PpoTrainer::Impl::start_judge() {
 
 // A Hugging Face directory: its config.json gives the shape (the config's model section
 // only the device and threads), its tokenizer the vocabulary; the value head starts at zero.
-static Expected<model::LoadedCheckpoint> load_hf_start(const std::string& from, const TrainRunConfig& cfg) {
+static Expected<model::LoadedCheckpoint> load_hf_start(const std::string& from, const run::TrainRunConfig& cfg) {
   auto tok = model::Tokenizer::load(from);
   if (!tok) return Error("train.init: " + from + ": " + tok.error());
   auto m = model::import_hf(from, cfg.model.device);
@@ -174,7 +174,7 @@ Status PpoTrainer::Impl::resume() {
   if (Status s = model::restore_training(last, policy, opt.get(), &st); !s) return Error("--resume: " + s.error());
   try {
     const Json extra = Json::parse(st.extra);
-    RewardConfig rc = cfg.ppo.rewards;
+    run::RewardConfig rc = cfg.ppo.rewards;
     rc.kl_coef = extra.at("kl_coef").get<double>();
     kl = KlController(rc);
     if (Status s = source->restore(extra.at("source")); !s) return Error("--resume: " + last + ": " + s.error());
@@ -193,7 +193,7 @@ Status PpoTrainer::Impl::open_outputs() {
   const std::string& run = cfg.train.run_dir;
   const run::RunLayout layout = layout_of(cfg);
   if (Status st = make_dirs(layout.checkpoints()); !st) return Error("train.run_dir: " + st.error());
-  auto s = curriculum::EpisodeStore::open(layout.episodes());
+  auto s = run::EpisodeStore::open(layout.episodes());
   if (!s) return Error(s.error());
   store = std::move(*s);
   if (opts.resume) {
@@ -207,8 +207,8 @@ Status PpoTrainer::Impl::open_outputs() {
       return Error("train.run_dir: " + run + " already holds a run (" + std::to_string(*n) +
                    " episodes) (HINT: pass --resume to continue it, or choose another train.run_dir)");
   }
-  TrainRunConfig copy = cfg;
-  if (Status st = write_file_atomic(layout.config(), train_run_schema(copy).dump_yaml()); !st)
+  run::TrainRunConfig copy = cfg;
+  if (Status st = write_file_atomic(layout.config(), run::train_run_schema(copy).dump_yaml()); !st)
     return Error(st.error());
   if (Status st = metrics.open(layout.metrics()); !st) return st;
   metrics.on_line = opts.on_metrics;
@@ -236,7 +236,7 @@ Status PpoTrainer::Impl::run_sft_first() {
 PpoTrainer::PpoTrainer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PpoTrainer::~PpoTrainer() = default;
 
-Expected<std::unique_ptr<PpoTrainer>> PpoTrainer::create(const TrainRunConfig& cfg, const TrainOptions& opts) {
+Expected<std::unique_ptr<PpoTrainer>> PpoTrainer::create(const run::TrainRunConfig& cfg, const TrainOptions& opts) {
   auto impl = std::make_unique<Impl>(cfg, opts);
   try {
     if (Status st = impl->setup(); !st) return Error(st.error());

@@ -22,7 +22,7 @@ void ErrorLineReward::apply(const RewardInput& in, torch::Tensor& rewards) {
     if (static_cast<int64_t>(t) < rewards.size(0)) acc[static_cast<int64_t>(t)] -= static_cast<float>(penalty_);
 }
 
-KlController::KlController(const RewardConfig& c)
+KlController::KlController(const run::RewardConfig& c)
     : coef_(c.kl_coef), target_(c.kl_target), horizon_(c.kl_horizon), adaptive_(c.kl_adaptive) {}
 
 void KlController::update(double observed_kl, int64_t completions) {
@@ -67,7 +67,7 @@ std::string RewardChain::describe() const {
   return s.empty() ? "(none)" : s;
 }
 
-RewardChain make_reward_chain(const RewardConfig& c, const KlController* kl) {
+RewardChain make_reward_chain(const run::RewardConfig& c, const KlController* kl) {
   RewardChain chain;
   if (c.outcome) chain.add(std::make_unique<OutcomeReward>(c));
   if (c.adaptive) chain.add(std::make_unique<AdaptiveReward>(c));

@@ -18,8 +18,9 @@
 #include <utility>
 #include <vector>
 
+#include "run/ppo_config.h"
+#include "run/reward.h"
 #include "sandbox/judge.h"
-#include "trainer/ppo_config.h"
 
 namespace stepcoder::trainer {
 
@@ -46,23 +47,23 @@ class RewardTerm {
 // Sequence reward from the verdict, on the last token.
 class OutcomeReward : public RewardTerm {
  public:
-  explicit OutcomeReward(const RewardConfig& c) : c_(c) {}
+  explicit OutcomeReward(const run::RewardConfig& c) : c_(c) {}
   void apply(const RewardInput& in, torch::Tensor& rewards) override;
   std::string name() const override { return "outcome"; }
 
  private:
-  RewardConfig c_;
+  run::RewardConfig c_;
 };
 
 // RLTF adaptive: a failed program gains scale * pass_ratio on the last token.
 class AdaptiveReward : public RewardTerm {
  public:
-  explicit AdaptiveReward(const RewardConfig& c) : c_(c) {}
+  explicit AdaptiveReward(const run::RewardConfig& c) : c_(c) {}
   void apply(const RewardInput& in, torch::Tensor& rewards) override;
   std::string name() const override { return "adaptive"; }
 
  private:
-  RewardConfig c_;
+  run::RewardConfig c_;
 };
 
 // RLTF fine-grained: -penalty on each token whose first non-blank byte lies on a program line
@@ -80,7 +81,7 @@ class ErrorLineReward : public RewardTerm {
 // KL coefficient: fixed, or moved towards a target KL per completion.
 class KlController {
  public:
-  explicit KlController(const RewardConfig& c);
+  explicit KlController(const run::RewardConfig& c);
   double coef() const { return coef_; }
   // After a rollout: observed mean KL per completion over `completions` completions.
   void update(double observed_kl, int64_t completions);
@@ -116,6 +117,6 @@ class RewardChain {
 };
 
 // The terms switched on in `c`; `kl` must outlive the chain (null leaves out the KL term).
-RewardChain make_reward_chain(const RewardConfig& c, const KlController* kl);
+RewardChain make_reward_chain(const run::RewardConfig& c, const KlController* kl);
 
 }  // namespace stepcoder::trainer

@@ -140,7 +140,7 @@ namespace {
 // Samples the rows in chunks of sc.batch_size and hands each finished chunk to the judging
 // threads, so programs compile and run while the next chunk is sampled.
 Status sample_and_judge(RolloutContext& ctx, const std::vector<tasks::Problem>& problems,
-                        const std::vector<std::vector<int>>& prompts, const PpoConfig& c,
+                        const std::vector<std::vector<int>>& prompts, const run::PpoConfig& c,
                         const model::SamplingConfig& sc, std::vector<model::Completion>& done,
                         std::vector<Judged>& judged, RolloutStats& stats) {
   const int K = c.samples_per_prompt;
@@ -177,7 +177,7 @@ Status sample_and_judge(RolloutContext& ctx, const std::vector<tasks::Problem>& 
 }  // namespace
 
 Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::Problem>& problems,
-                                  const PpoConfig& c, const model::SamplingConfig& sc) {
+                                  const run::PpoConfig& c, const model::SamplingConfig& sc) {
   const int K = c.samples_per_prompt;
   std::vector<std::vector<int>> prompts;
   for (const auto& p : problems) {

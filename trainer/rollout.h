@@ -24,7 +24,7 @@
 #include "model/transformer.h"
 #include "sandbox/judge.h"
 #include "tasks/problem.h"
-#include "trainer/ppo_config.h"
+#include "run/ppo_config.h"
 #include "trainer/ppo_loss.h"
 #include "trainer/rewards.h"
 #include "util/expected.h"
@@ -87,7 +87,7 @@ struct Rollout {
 double scoring_temperature(const model::SamplingConfig& sc);
 
 Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::Problem>& problems,
-                                  const PpoConfig& c, const model::SamplingConfig& sc);
+                                  const run::PpoConfig& c, const model::SamplingConfig& sc);
 
 // Share of prompts whose samples got more than one distinct verdict; `groups` holds each
 // prompt's verdicts.

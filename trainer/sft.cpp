@@ -14,6 +14,7 @@
 #include "model/hf_model.h"
 #include "model/sampling.h"
 #include "run/layout.h"
+#include "run/metrics_keys.h"
 #include "run/metrics_log.h"
 #include "sandbox/judge.h"
 #include "sandbox/pool.h"
@@ -25,12 +26,15 @@
 
 namespace stepcoder::trainer {
 
+namespace key = run::key;    // the names in metrics.jsonl
+namespace kind = run::kind;
+
 namespace {
 
 using model::Tokenizer;
 using model::Transformer;
 
-Expected<Tokenizer> prepare_tokenizer(const SftRunConfig& cfg, const std::vector<tasks::Problem>& train) {
+Expected<Tokenizer> prepare_tokenizer(const run::SftRunConfig& cfg, const std::vector<tasks::Problem>& train) {
   const std::string path = run::RunLayout(cfg.sft.run_dir).tokenizer();
   if (!cfg.model.tokenizer.empty()) return Tokenizer::load(cfg.model.tokenizer);
   // A Hugging Face model brings its own tokenizer.
@@ -48,7 +52,7 @@ Expected<Tokenizer> prepare_tokenizer(const SftRunConfig& cfg, const std::vector
   return tok;
 }
 
-Expected<Transformer> build_model(const SftRunConfig& cfg, const Tokenizer& tok, const torch::Device& dev) {
+Expected<Transformer> build_model(const run::SftRunConfig& cfg, const Tokenizer& tok, const torch::Device& dev) {
   const std::string& from = cfg.model.init_from;
   if (!from.empty() && model::is_hf_dir(from)) return model::import_hf(from, cfg.model.device);
   model::ModelConfig mc = cfg.model;
@@ -72,7 +76,7 @@ Expected<Transformer> build_model(const SftRunConfig& cfg, const Tokenizer& tok,
 }
 
 // Weight decay on matrices only: norms, biases and the value head's bias keep their scale.
-std::unique_ptr<torch::optim::AdamW> make_optimizer(Transformer& m, const SftConfig& c) {
+std::unique_ptr<torch::optim::AdamW> make_optimizer(Transformer& m, const run::SftConfig& c) {
   std::vector<torch::Tensor> decay, no_decay;
   for (auto& p : m->named_parameters()) (p.value().dim() >= 2 ? decay : no_decay).push_back(p.value());
   auto opts = torch::optim::AdamWOptions(c.lr).betas({0.9, 0.95}).weight_decay(c.weight_decay);
@@ -83,14 +87,14 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(Transformer& m, const SftCon
   return std::make_unique<torch::optim::AdamW>(std::move(groups), opts);
 }
 
-double lr_at(int64_t step, const SftConfig& c) {
+double lr_at(int64_t step, const run::SftConfig& c) {
   if (step < c.warmup_steps) return c.lr * (step + 1) / static_cast<double>(c.warmup_steps);
   double progress = static_cast<double>(step - c.warmup_steps) / std::max<int64_t>(1, c.steps - c.warmup_steps);
   double floor = c.lr * c.min_lr_ratio;
   return floor + 0.5 * (c.lr - floor) * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
 }
 
-double train_step(Transformer& m, torch::optim::AdamW& opt, const SftBatch& b, const SftConfig& c, double lr) {
+double train_step(Transformer& m, torch::optim::AdamW& opt, const SftBatch& b, const run::SftConfig& c, double lr) {
   for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
   opt.zero_grad();
   auto loss = supervised_loss(m, b);
@@ -100,7 +104,7 @@ double train_step(Transformer& m, torch::optim::AdamW& opt, const SftBatch& b, c
   return loss.item<double>();
 }
 
-double validation_loss(Transformer& m, const SftData& valid, const SftConfig& c, const torch::Device& dev) {
+double validation_loss(Transformer& m, const SftData& valid, const run::SftConfig& c, const torch::Device& dev) {
   torch::NoGradGuard no_grad;
   m->eval();
   double sum = 0;
@@ -127,7 +131,7 @@ SampleFn sampler_for(Transformer& m, const Tokenizer& tok) {
 
 }  // namespace
 
-Expected<std::vector<tasks::Problem>> load_split(const SftConfig& cfg, const std::string& split) {
+Expected<std::vector<tasks::Problem>> load_split(const run::SftConfig& cfg, const std::string& split) {
   const std::string& path = split == "train" ? cfg.train_file : split == "valid" ? cfg.valid_file : cfg.test_file;
   auto set = tasks::load_problems(path);
   if (!set) return Error("loading the " + split + " split: " + set.error());
@@ -148,7 +152,7 @@ namespace {
 // One SFT run: the state that the phases of the loop share.
 class SftRun {
  public:
-  SftRun(const SftRunConfig& cfg, const SftOptions& opts) : cfg_(cfg), opts_(opts) {}
+  SftRun(const run::SftRunConfig& cfg, const SftOptions& opts) : cfg_(cfg), opts_(opts) {}
   Status setup();
   Expected<SftSummary> train();
 
@@ -162,7 +166,7 @@ class SftRun {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
 
-  const SftRunConfig& cfg_;
+  const run::SftRunConfig& cfg_;
   SftOptions opts_;
   torch::Device dev_{torch::kCPU};
   std::unique_ptr<Tokenizer> tok_;
@@ -180,7 +184,7 @@ class SftRun {
 };
 
 Status SftRun::setup() {
-  const SftConfig& c = cfg_.sft;
+  const run::SftConfig& c = cfg_.sft;
   summary_.matmul_gflops = model::init_torch_runtime(cfg_.model.threads);
   if (summary_.matmul_gflops < model::kSlowBlasGflops)
     std::fprintf(stderr, "warning: matrix multiply runs at %.1f GFLOP/s; LibTorch may be using the reference "
@@ -273,7 +277,7 @@ Status SftRun::log(Json j) {
 Status SftRun::evaluate(int64_t step) {
   double vloss = validation_loss(model_, *valid_, cfg_.sft, dev_);
   model::SamplingConfig sc = cfg_.sampling;
-  EvalConfig ec;
+  run::EvalConfig ec;
   ec.temperatures = {0.0};
   ec.k = {1};
   auto report = evaluate_pass_at_k(valid_problems_, sampler_for(model_, *tok_), *pool_, sc, ec);
@@ -281,9 +285,10 @@ Status SftRun::evaluate(int64_t step) {
   model_->train();
   double pass1 = report->results[0].pass_at_k[1];
   summary_.final_valid_loss = vloss;
-  Json j = {{"kind", "eval"}, {"step", step}, {"valid_loss", vloss}, {"valid_pass1", pass1},
-            {"seconds", seconds_before_ + elapsed()}, {"eval_seconds", report->seconds},
-            {"verdicts", report_json(*report)["results"][0]["verdicts"]}};
+  Json j = {{key::kKind, kind::kEval}, {key::kStep, step}, {key::kValidLoss, vloss},
+            {key::kValidPass1, pass1},
+            {key::kSeconds, seconds_before_ + elapsed()}, {key::kEvalSeconds, report->seconds},
+            {key::kVerdicts, report_json(*report)["results"][0]["verdicts"]}};
   if (Status st = log(j); !st) return st;
   if (pass1 > summary_.best_valid_pass1) {
     summary_.best_valid_pass1 = pass1, summary_.best_step = step;
@@ -294,7 +299,7 @@ Status SftRun::evaluate(int64_t step) {
 }
 
 Expected<SftSummary> SftRun::train() {
-  const SftConfig& c = cfg_.sft;
+  const run::SftConfig& c = cfg_.sft;
   Progress bar("sft", c.steps, opts_.progress);
   model_->train();
   auto t_log = std::chrono::steady_clock::now();
@@ -309,9 +314,9 @@ Expected<SftSummary> SftRun::train() {
       double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_log).count();
       bool out_of_time = c.time_limit_s > 0 && elapsed() >= c.time_limit_s;
       if (step_ % c.log_every == 0 || step_ == c.steps) {
-        if (Status st = log({{"kind", "train"}, {"step", step_}, {"loss", loss}, {"lr", lr},
-                             {"tokens_per_s", tokens_since / std::max(dt, 1e-9)},
-                             {"seconds", seconds_before_ + elapsed()}});
+        if (Status st = log({{key::kKind, kind::kTrain}, {key::kStep, step_}, {key::kLoss, loss},
+                             {key::kLr, lr}, {key::kTokensPerS, tokens_since / std::max(dt, 1e-9)},
+                             {key::kSeconds, seconds_before_ + elapsed()}});
             !st)
           return Error(st.error());
         char status[96];
@@ -334,14 +339,14 @@ Expected<SftSummary> SftRun::train() {
   summary_.best_checkpoint = run::RunLayout(c.run_dir).checkpoint("best");
   summary_.last_checkpoint = run::RunLayout(c.run_dir).checkpoint("last");
   Json s = summary_json(summary_);
-  s["kind"] = "summary";
+  s[key::kKind] = kind::kSummary;
   if (Status st = log(s); !st) return Error(st.error());
   return summary_;
 }
 
 }  // namespace
 
-Expected<SftSummary> run_sft(const SftRunConfig& cfg, const SftOptions& opts) {
+Expected<SftSummary> run_sft(const run::SftRunConfig& cfg, const SftOptions& opts) {
   SftRun run(cfg, opts);
   try {
     if (Status st = run.setup(); !st) return Error(st.error());

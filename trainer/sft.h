@@ -4,7 +4,7 @@
 // (best by validation pass@1, and last) and metrics.jsonl in the run directory.
 // No LibTorch in this header.
 //
-//   SftRunConfig cfg;  ... load configs/quickstart.yaml ...
+//   run::SftRunConfig cfg;  ... load configs/quickstart.yaml ...
 //   auto summary = run_sft(cfg, SftOptions{});
 //   if (!summary) die(summary.error());
 //   printf("best valid pass@1 %.1f%% at step %lld\n", 100 * summary->best_valid_pass1, ...);
@@ -16,7 +16,7 @@
 
 #include "sandbox/judge.h"
 #include "tasks/problem.h"
-#include "trainer/sft_config.h"
+#include "run/sft_config.h"
 #include "util/jsonl.h"
 
 namespace stepcoder::trainer {
@@ -41,10 +41,10 @@ struct SftSummary {
   std::string best_checkpoint, last_checkpoint;
 };
 
-Expected<SftSummary> run_sft(const SftRunConfig& cfg, const SftOptions& opts);
+Expected<SftSummary> run_sft(const run::SftRunConfig& cfg, const SftOptions& opts);
 
 // The problems of a split ("train", "valid", "test") named in cfg.sft.
-Expected<std::vector<tasks::Problem>> load_split(const SftConfig& cfg, const std::string& split);
+Expected<std::vector<tasks::Problem>> load_split(const run::SftConfig& cfg, const std::string& split);
 
 Json summary_json(const SftSummary& s);
 

@@ -20,7 +20,7 @@ namespace {
 
 Expected<TemperatureResult> evaluate_at(const std::vector<tasks::Problem>& problems, const SampleFn& sample,
                                         sandbox::JudgePool& pool, model::SamplingConfig sc,
-                                        const EvalConfig& cfg, double temperature,
+                                        const run::EvalConfig& cfg, double temperature,
                                         const std::function<void(size_t, size_t)>& progress) {
   TemperatureResult r;
   r.temperature = temperature;
@@ -65,7 +65,7 @@ Expected<TemperatureResult> evaluate_at(const std::vector<tasks::Problem>& probl
 
 Expected<EvalReport> evaluate_pass_at_k(const std::vector<tasks::Problem>& problems, const SampleFn& sample,
                                         sandbox::JudgePool& pool, const model::SamplingConfig& sampling,
-                                        const EvalConfig& cfg,
+                                        const run::EvalConfig& cfg,
                                         const std::function<void(size_t, size_t)>& progress) {
   auto t0 = std::chrono::steady_clock::now();
   EvalReport report;

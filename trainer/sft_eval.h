@@ -19,7 +19,7 @@
 #include "model/inference.h"
 #include "sandbox/pool.h"
 #include "tasks/problem.h"
-#include "trainer/sft_config.h"
+#include "run/sft_config.h"
 #include "util/jsonl.h"
 
 namespace stepcoder::trainer {
@@ -49,7 +49,7 @@ struct EvalReport {
 // `progress` (optional) gets (done, total) judged samples.
 Expected<EvalReport> evaluate_pass_at_k(const std::vector<tasks::Problem>& problems, const SampleFn& sample,
                                         sandbox::JudgePool& pool, const model::SamplingConfig& sampling,
-                                        const EvalConfig& cfg,
+                                        const run::EvalConfig& cfg,
                                         const std::function<void(size_t, size_t)>& progress = {});
 
 Json report_json(const EvalReport& r);

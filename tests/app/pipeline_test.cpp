@@ -7,7 +7,7 @@
 
 #include <set>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 #include "tasks/problem_io.h"
 #include "tests/app/run_cli.h"
 #include "util/files.h"
@@ -96,7 +96,7 @@ TEST(PipelineTest, SftThenPpoWithCurriculumAndFgoThenEvalAndReport) {
   }
   EXPECT_EQ(eval_steps, (std::vector<int>{0, 2, 4}));
 
-  auto store = curriculum::EpisodeStore::open(d->file("run/episodes.sqlite"));
+  auto store = run::EpisodeStore::open(d->file("run/episodes.sqlite"));
   ASSERT_TRUE(store) << store.error();
   auto rows = (*store)->read();
   ASSERT_TRUE(rows) << rows.error();

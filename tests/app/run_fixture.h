@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 #include "util/files.h"
 #include "util/jsonl.h"
 
@@ -45,8 +45,8 @@ inline std::string fixture_metrics() {
 }
 
 // Program = prompt (2 lines) + completion (3 lines); the marks cover all 5 lines.
-inline curriculum::EpisodeRow fixture_episode(int step, int index) {
-  curriculum::EpisodeRow r;
+inline run::EpisodeRow fixture_episode(int step, int index) {
+  run::EpisodeRow r;
   r.step = step, r.index = index, r.task_id = "sum/" + std::to_string(index);
   r.stage = 1 + index % 3, r.stages = 3;
   r.prompt = "// add two numbers\nint add(int a, int b) {\n";
@@ -69,10 +69,10 @@ inline Status write_fixture_run(const std::string& dir) {
                {"results", {{{"temperature", 0}, {"samples_per_problem", 1}, {"pass@1", 1.0 / 3},
                              {"verdicts", {{"passed", 1}, {"failed", 2}}}}}}};
   if (Status st = write_file_atomic(dir + "/eval.json", eval.dump() + "\n"); !st) return st;
-  auto store = curriculum::EpisodeStore::open(dir + "/episodes.sqlite");
+  auto store = run::EpisodeStore::open(dir + "/episodes.sqlite");
   if (!store) return Error(store.error());
   for (int s = 1; s <= kFixtureSteps; ++s) {
-    std::vector<curriculum::EpisodeRow> rows;
+    std::vector<run::EpisodeRow> rows;
     for (int i = 0; i < kFixtureEpisodesPerStep; ++i) rows.push_back(fixture_episode(s, i));
     if (Status st = (*store)->append(rows); !st) return st;
   }

@@ -3,8 +3,8 @@
 // splits that no longer match are errors naming the task.
 #include <gtest/gtest.h>
 
-#include "curriculum/config.h"
-#include "curriculum/episode_store.h"
+#include "curriculum/make_source.h"
+#include "run/episode_store.h"
 #include "curriculum/replay.h"
 #include "curriculum/splitter.h"
 #include "util/files.h"
@@ -22,13 +22,13 @@ tasks::Problem problem(const std::string& id, int loops) {
   return p;
 }
 
-ScheduleRow srow(int64_t step, int idx, const std::string& task, int stage, int stages) {
+run::ScheduleRow srow(int64_t step, int idx, const std::string& task, int stage, int stages) {
   return {step, idx, task, stage, stages};
 }
 
 TEST(RecordedSchedule, CutsStepsIntoRunsOfSamplesPerPrompt) {
   // Step 0: a/1 twice in a row (two items), then b/2; step 1: rows that do not fit K = 2.
-  std::vector<ScheduleRow> rows = {srow(0, 0, "a", 1, 3), srow(0, 1, "a", 1, 3), srow(0, 2, "a", 1, 3),
+  std::vector<run::ScheduleRow> rows = {srow(0, 0, "a", 1, 3), srow(0, 1, "a", 1, 3), srow(0, 2, "a", 1, 3),
                                    srow(0, 3, "a", 1, 3), srow(0, 4, "b", 2, 2), srow(0, 5, "b", 2, 2),
                                    srow(1, 0, "a", 2, 3), srow(1, 1, "b", 1, 2), srow(1, 2, "b", 1, 2)};
   auto steps = recorded_schedule(rows, 2);
@@ -55,14 +55,14 @@ class ReplaySourceTest : public ::testing::Test {
 
   // Two completions per item; items given as (task index, stage).
   void store(const std::vector<std::vector<std::pair<int, int>>>& steps, int stages_delta = 0) {
-    auto st = EpisodeStore::open(dir_->file("episodes.sqlite"));
+    auto st = run::EpisodeStore::open(dir_->file("episodes.sqlite"));
     ASSERT_TRUE(st.ok()) << st.error();
     SplitResult split = split_problems(problems_, SplitOptions{});
     for (size_t s = 0; s < steps.size(); ++s) {
-      std::vector<EpisodeRow> rows;
+      std::vector<run::EpisodeRow> rows;
       for (const auto& [p, stage] : steps[s])
         for (int k = 0; k < 2; ++k) {
-          EpisodeRow r;
+          run::EpisodeRow r;
           r.step = static_cast<int64_t>(s), r.index = static_cast<int>(rows.size());
           r.task_id = problems_[p].task_id, r.stage = stage, r.stages = split.problems[p].stages() + stages_delta;
           r.verdict = "passed";

@@ -7,7 +7,7 @@
 
 #include <cstdio>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 #include "curriculum/splitter.h"
 #include "run/episode.h"
 #include "tasks/problem_io.h"
@@ -41,14 +41,14 @@ std::vector<std::pair<size_t, size_t>> tokens_of(const std::string& completion) 
 
 // The row the trainer stores for this completion: its judging (run::judge_episode, FGO on) and
 // its reward chain without KL.
-EpisodeRow judged_row(sandbox::Judge& judge, const tasks::Problem& staged, int stage, int stages,
-                      const std::string& completion, int index, const trainer::RewardConfig& rc) {
+run::EpisodeRow judged_row(sandbox::Judge& judge, const tasks::Problem& staged, int stage, int stages,
+                      const std::string& completion, int index, const run::RewardConfig& rc) {
   const auto spans = tokens_of(completion);
   const run::JudgedEpisode j = run::judge_episode(judge, staged, completion, spans, /*fgo=*/true);
   const std::string program = staged.program(completion);
   trainer::RewardChain chain = trainer::make_reward_chain(rc, /*kl=*/nullptr);
   trainer::RewardInput in{j.result, program, staged.prompt.size(), spans, torch::Tensor(), torch::Tensor()};
-  EpisodeRow row;
+  run::EpisodeRow row;
   row.step = index / 2, row.index = index % 2, row.task_id = staged.task_id, row.stage = stage, row.stages = stages;
   row.prompt = staged.prompt, row.completion = completion, row.verdict = sandbox::verdict_name(j.result.verdict);
   row.task_reward = chain.compute(in).sum().item<double>(), row.reward = row.task_reward;
@@ -79,13 +79,13 @@ class ReplayVerbTest : public ::testing::Test {
     cfg.cache_dir = cache;
     auto judge = sandbox::SandboxJudge::create(cfg);
     ASSERT_TRUE(judge.ok()) << judge.error();
-    trainer::RewardConfig rc;
+    run::RewardConfig rc;
     rc.adaptive = true, rc.error_lines = true;
     const tasks::Problem p = problem();
     ProblemSplit split = split_problems({p}, SplitOptions{}).problems[0];
     ASSERT_EQ(split.stages(), 3);
     const tasks::Problem s1 = stage_problem(p, split, 1), s3 = stage_problem(p, split, 3);
-    const std::vector<EpisodeRow> rows = {
+    const std::vector<run::EpisodeRow> rows = {
         judged_row(**judge, s1, 1, 3, s1.canonical_solution, 0, rc),                             // passes
         judged_row(**judge, s1, 1, 3, "if (v > 1) s += v;\n    }\n    return s;\n}\n", 1, rc),  // fails
         judged_row(**judge, s3, 3, 3, "    return a.size() +;\n}\n", 2, rc),                    // compile error
@@ -94,7 +94,7 @@ class ReplayVerbTest : public ::testing::Test {
     ASSERT_EQ(rows[1].verdict, "failed");
     ASSERT_EQ(rows[2].verdict, "compile_error");
     ASSERT_NE(rows[3].mask.find('0'), std::string::npos);  // coverage masked something
-    auto store = EpisodeStore::open(dir_->file("episodes.sqlite"));
+    auto store = run::EpisodeStore::open(dir_->file("episodes.sqlite"));
     ASSERT_TRUE(store.ok()) << store.error();
     ASSERT_TRUE((*store)->append({rows[0], rows[1]}).ok());
     ASSERT_TRUE((*store)->append({rows[2], rows[3]}).ok());

@@ -2,7 +2,7 @@
 // fixed policy, the mix of earlier stages, and exact continuation after state()/restore().
 #include <gtest/gtest.h>
 
-#include "curriculum/config.h"
+#include "curriculum/make_source.h"
 #include "curriculum/scheduler.h"
 
 namespace stepcoder::curriculum {
@@ -29,14 +29,14 @@ Fixture make(int n, int points) {
   return f;
 }
 
-CurriculumConfig perf(double threshold = 0.5, int min_attempts = 4, int window = 4) {
-  CurriculumConfig c;
+run::CurriculumConfig perf(double threshold = 0.5, int min_attempts = 4, int window = 4) {
+  run::CurriculumConfig c;
   c.enabled = true, c.advance = "performance", c.threshold = threshold;
   c.min_attempts = min_attempts, c.window = window, c.mix_earlier = 0;
   return c;
 }
 
-std::unique_ptr<ProblemSource> source(const CurriculumConfig& c, const Fixture& f, uint64_t seed = 7) {
+std::unique_ptr<ProblemSource> source(const run::CurriculumConfig& c, const Fixture& f, uint64_t seed = 7) {
   return make_cccs_source(c, f.problems, f.split, seed);
 }
 
@@ -96,7 +96,7 @@ TEST(Scheduler, NeverSkipsAStageAndStopsAtTheWholeProgram) {
 TEST(Scheduler, FixedPolicyMovesEveryProblemOneStagePerPeriod) {
   Fixture f = make(3, 3);
   f.split.problems[2].points = {6};  // 2 stages
-  CurriculumConfig c = perf();
+  run::CurriculumConfig c = perf();
   c.advance = "fixed", c.fixed_every = 10;
   auto s = source(c, f);
   s->next(9, 3);
@@ -117,7 +117,7 @@ TEST(Scheduler, FixedPolicyMovesEveryProblemOneStagePerPeriod) {
 
 TEST(Scheduler, MixesTheConfiguredShareOfEarlierStages) {
   Fixture f = make(8, 4);
-  CurriculumConfig c = perf();
+  run::CurriculumConfig c = perf();
   c.advance = "fixed", c.fixed_every = 100, c.mix_earlier = 0.25;
   auto s = source(c, f);
   std::map<int, int> earlier;
@@ -138,7 +138,7 @@ TEST(Scheduler, AFewProblemsPastStageOneAreNotAllPulledBack) {
   // One problem of eight is past stage 1: a share of the whole batch would mix it back every
   // time it is drawn, and it could never train at its own stage.
   Fixture f = make(8, 3);
-  CurriculumConfig c = perf(0.5, 2, 2);
+  run::CurriculumConfig c = perf(0.5, 2, 2);
   c.mix_earlier = 0.25;
   auto s = source(c, f);
   record(*s, 3, 1, "11");
@@ -200,7 +200,7 @@ std::string run(ProblemSource& s, int64_t from, int64_t to) {
 
 TEST(Scheduler, RestoredStateDrawsExactlyWhatAnUninterruptedRunDraws) {
   Fixture f = make(7, 5);
-  CurriculumConfig c = perf(0.6, 3, 5);
+  run::CurriculumConfig c = perf(0.6, 3, 5);
   c.mix_earlier = 0.4;
   auto a = source(c, f, 11);
   run(*a, 0, 23);
@@ -238,7 +238,7 @@ TEST(Scheduler, ProgressBuckets) {
 TEST(MakeSource, CurriculumNeedsACanonicalSolution) {
   Fixture f = make(2, 1);
   for (auto& p : f.problems) p.canonical_solution.clear();
-  CurriculumConfig c;
+  run::CurriculumConfig c;
   c.enabled = true;
   auto src = make_source(c, f.problems, 1);
   ASSERT_FALSE(src.ok());
@@ -252,7 +252,7 @@ TEST(MakeSource, SplitsWithClangWhenEnabled) {
   p.task_id = "loops/0";
   p.prompt = "#include <bits/stdc++.h>\nusing namespace std;\nint f(vector<int> a) {\n";
   p.canonical_solution = "    int s = 0;\n    for (int v : a) {\n        if (v > 0) s += v;\n    }\n    return s;\n}\n";
-  CurriculumConfig c;
+  run::CurriculumConfig c;
   c.enabled = true, c.mix_earlier = 0;
   std::string summary;
   auto src = make_source(c, {p}, 1, &summary);

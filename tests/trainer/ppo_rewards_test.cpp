@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "trainer/advantages.h"
-#include "trainer/ppo_config.h"
+#include "run/ppo_config.h"
 #include "trainer/rewards.h"
 #include "trainer/rollout.h"
 
@@ -27,7 +27,7 @@ sandbox::JudgeResult result(Verdict v, double pass_ratio = 0) {
 }
 
 TEST(PpoRewardsTest, OutcomeTableOnTheLastToken) {
-  RewardConfig c;
+  run::RewardConfig c;
   c.kl = false;
   RewardChain chain = make_reward_chain(c, nullptr);
   const Spans spans{{0, 1}, {1, 2}, {2, 3}};
@@ -45,7 +45,7 @@ TEST(PpoRewardsTest, OutcomeTableOnTheLastToken) {
 }
 
 TEST(PpoRewardsTest, AdaptiveRewardScalesWithThePassRatioOfFailedPrograms) {
-  RewardConfig c;
+  run::RewardConfig c;
   c.kl = false, c.adaptive = true;
   RewardChain chain = make_reward_chain(c, nullptr);
   const Spans spans{{0, 1}, {1, 2}};
@@ -72,7 +72,7 @@ TEST(PpoRewardsTest, TokenLinesFollowTheFirstNonBlankByte) {
 
 TEST(PpoRewardsTest, ErrorLinePenaltyLandsOnTheDiagnosedAndCrashedLines) {
   ErrorLineCase k;
-  RewardConfig c;
+  run::RewardConfig c;
   c.kl = false, c.outcome = false, c.error_lines = true;
   RewardChain chain = make_reward_chain(c, nullptr);
   auto r = result(Verdict::CompileError);
@@ -91,7 +91,7 @@ TEST(PpoRewardsTest, ErrorLinePenaltyLandsOnTheDiagnosedAndCrashedLines) {
 }
 
 TEST(PpoRewardsTest, KlPenaltyPerTokenAndAdaptiveCoefficient) {
-  RewardConfig c;
+  run::RewardConfig c;
   c.outcome = false, c.kl = true, c.kl_coef = 0.1;
   KlController kl(c);
   RewardChain chain = make_reward_chain(c, &kl);
@@ -112,7 +112,7 @@ TEST(PpoRewardsTest, KlPenaltyPerTokenAndAdaptiveCoefficient) {
 }
 
 TEST(PpoRewardsTest, ChainOrderAndBreakdown) {
-  RewardConfig c;
+  run::RewardConfig c;
   c.adaptive = c.error_lines = true;
   KlController kl(c);
   RewardChain chain = make_reward_chain(c, &kl);
@@ -185,7 +185,7 @@ TEST(PpoRolloutStatsTest, MixedVerdictShare) {
 }
 
 TEST(PpoConfigTest, KeysAreDeclaredAndLoaded) {
-  PpoConfig c;
+  run::PpoConfig c;
   ConfigSchema s;
   describe(c, s, "ppo");
   EXPECT_TRUE(s.has("ppo.rewards.kl_target"));

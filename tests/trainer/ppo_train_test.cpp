@@ -9,7 +9,7 @@
 
 #include <algorithm>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 #include "model/checkpoint.h"
 #include "tasks/problem_io.h"
 #include "tests/model/test_corpus.h"
@@ -73,7 +73,7 @@ class PpoTrainTest : public ::testing::Test {
   }
 
   Expected<TrainSummary> run(const std::string& name, int64_t steps, bool resume) {
-    TrainRunConfig c = cfg_;
+    run::TrainRunConfig c = cfg_;
     c.train.run_dir = dir_->file(name), c.train.steps = steps;
     TrainOptions o;
     o.resume = resume, o.progress = false, o.judge = &judge_;
@@ -82,12 +82,12 @@ class PpoTrainTest : public ::testing::Test {
     return (*t)->train();
   }
 
-  std::vector<curriculum::EpisodeRow> rows(const std::string& name) {
-    auto store = curriculum::EpisodeStore::open(dir_->file(name + "/episodes.sqlite"));
+  std::vector<run::EpisodeRow> rows(const std::string& name) {
+    auto store = run::EpisodeStore::open(dir_->file(name + "/episodes.sqlite"));
     EXPECT_TRUE(store) << store.error();
     auto r = (*store)->read();
     EXPECT_TRUE(r) << r.error();
-    return r ? *r : std::vector<curriculum::EpisodeRow>{};
+    return r ? *r : std::vector<run::EpisodeRow>{};
   }
 
   std::vector<Json> metrics(const std::string& name, const std::string& kind) {
@@ -110,8 +110,8 @@ class PpoTrainTest : public ::testing::Test {
     for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
   }
 
-  static void expect_same_rows(const std::vector<curriculum::EpisodeRow>& a,
-                               const std::vector<curriculum::EpisodeRow>& b) {
+  static void expect_same_rows(const std::vector<run::EpisodeRow>& a,
+                               const std::vector<run::EpisodeRow>& b) {
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i) {
       SCOPED_TRACE("row " + std::to_string(i));
@@ -130,7 +130,7 @@ class PpoTrainTest : public ::testing::Test {
   }
 
   std::unique_ptr<TempDir> dir_;
-  TrainRunConfig cfg_;
+  run::TrainRunConfig cfg_;
   LengthJudge judge_;
 };
 
@@ -233,21 +233,21 @@ TEST(TrainConfigTest, OneFileServesSftAndTrainAndUnknownTrainKeysAreErrors) {
   const std::string yaml = "model:\n  dim: 48\nppo:\n  samples_per_prompt: 3\ncurriculum:\n  enabled: true\n"
                            "train:\n  steps: 9\n  init: a.pt\n";
   ASSERT_TRUE(write_file_atomic(d->file("a.yaml"), yaml));
-  TrainRunConfig cfg;
-  ConfigSchema schema = train_run_schema(cfg);
-  Status st = load_train_config(d->file("a.yaml"), schema);
+  run::TrainRunConfig cfg;
+  ConfigSchema schema = run::train_run_schema(cfg);
+  Status st = run::load_train_config(d->file("a.yaml"), schema);
   ASSERT_TRUE(st) << st.error();
   EXPECT_EQ(cfg.model.dim, 48);
   EXPECT_EQ(cfg.ppo.samples_per_prompt, 3);
   EXPECT_TRUE(cfg.curriculum.enabled);
   EXPECT_EQ(cfg.train.steps, 9);
-  SftRunConfig sft;
-  ConfigSchema sft_schema = sft_run_schema(sft);
-  st = load_run_config(d->file("a.yaml"), sft_schema);  // sft skips ppo, curriculum and train
+  run::SftRunConfig sft;
+  ConfigSchema sft_schema = run::sft_run_schema(sft);
+  st = run::load_run_config(d->file("a.yaml"), sft_schema);  // sft skips ppo, curriculum and train
   ASSERT_TRUE(st) << st.error();
   EXPECT_EQ(sft.model.dim, 48);
   ASSERT_TRUE(write_file_atomic(d->file("b.yaml"), yaml + "  stepz: 3\n"));
-  st = load_train_config(d->file("b.yaml"), schema);
+  st = run::load_train_config(d->file("b.yaml"), schema);
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().find("b.yaml:10:"), std::string::npos) << st.error();
 }

@@ -29,7 +29,7 @@ TEST(PpoLossTest, UnexecutedTokensGetExactlyZeroGradient) {
   b.old_values = values.detach() + 0.1 * torch::randn({B, T});
   b.advantages = torch::randn({B, T});
   b.returns = torch::randn({B, T});
-  PpoConfig c;
+  run::PpoConfig c;
   c.entropy_coef = 0.01;
   PpoLoss l = ppo_loss(lp, values, entropy, b, c);
   l.total.backward();
@@ -114,7 +114,7 @@ TEST(PpoUpdateTest, UpdatesRaiseTheProbabilityOfTheRewardedAnswer) {
   ASSERT_GE(target, 0);
   OneAnswerJudge judge(p.program(tok->decode({target})));
 
-  PpoConfig c;
+  run::PpoConfig c;
   c.prompts_per_step = 4, c.samples_per_prompt = 8, c.fgo = false;
   c.epochs = 2, c.minibatch_size = 8, c.lr = 3e-3, c.entropy_coef = 0.0;
   c.rewards.kl_coef = 0.01;
@@ -207,7 +207,7 @@ TEST(PpoUpdateTest, SupervisedTermLowersTheReferenceCrossEntropy) {
   model::Transformer sampler = fresh();
   model::Transformer reference = model::clone_frozen(sampler);
   OneAnswerJudge judge(train[0].program("}"));
-  PpoConfig c;
+  run::PpoConfig c;
   c.prompts_per_step = 4, c.samples_per_prompt = 4, c.fgo = false, c.epochs = 2, c.minibatch_size = 4;
   c.lr = 3e-3, c.sft_batch = 4;
   model::SamplingConfig sc;
@@ -220,7 +220,7 @@ TEST(PpoUpdateTest, SupervisedTermLowersTheReferenceCrossEntropy) {
   prepare_advantages(r->batch, c);
 
   auto update = [&](model::Transformer& m, double coef, const SftData* d) {
-    PpoConfig cc = c;
+    run::PpoConfig cc = c;
     cc.sft_coef = coef;
     torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(cc.lr));
     for (uint64_t seed = 1; seed <= 3; ++seed) {

@@ -74,14 +74,14 @@ TEST(SftDataTest, LossCoversOnlyTheSolutionAndEos) {
 TEST(SftConfigTest, OtherStagesSectionsAreSkippedAndErrorsKeepTheirLine) {
   auto dir = TempDir::create();
   ASSERT_TRUE(dir);
-  SftRunConfig cfg;
-  ConfigSchema schema = sft_run_schema(cfg);
+  run::SftRunConfig cfg;
+  ConfigSchema schema = run::sft_run_schema(cfg);
   ASSERT_TRUE(write_file_atomic(dir->file("a.yaml"), "ppo:\n  kl: 0.1\nmodel:\n  dim: 128\n"));
-  Status st = load_run_config(dir->file("a.yaml"), schema);
+  Status st = run::load_run_config(dir->file("a.yaml"), schema);
   ASSERT_TRUE(st) << st.error();
   EXPECT_EQ(cfg.model.dim, 128);
   ASSERT_TRUE(write_file_atomic(dir->file("b.yaml"), "ppo:\n  kl: 0.1\nmodel:\n  dimm: 128\n"));
-  st = load_run_config(dir->file("b.yaml"), schema);
+  st = run::load_run_config(dir->file("b.yaml"), schema);
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().find("b.yaml:4:"), std::string::npos) << st.error();
 }
@@ -108,7 +108,7 @@ TEST(SftRunTest, TinyModelLearnsSyntheticTasksAndCheckpoints) {
   auto train = synthetic_problems(30, 0), valid = synthetic_problems(6, 0);  // valid = seen tasks
   ASSERT_TRUE(tasks::write_problems(dir->file("train.jsonl"), train));
   ASSERT_TRUE(tasks::write_problems(dir->file("valid.jsonl"), valid));
-  SftRunConfig cfg;
+  run::SftRunConfig cfg;
   cfg.model.dim = 64, cfg.model.layers = 2, cfg.model.heads = 4, cfg.model.context = 128, cfg.model.threads = 1;
   cfg.sft.train_file = dir->file("train.jsonl"), cfg.sft.valid_file = dir->file("valid.jsonl");
   cfg.sft.run_dir = dir->file("run");

@@ -4,13 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "run/reward.h"
-#include "trainer/ppo_config.h"
+#include "run/ppo_config.h"
 #include "trainer/rewards.h"
 
 namespace stepcoder::run {
 namespace {
 
-double chain_reward(const RewardConfig& c, const sandbox::JudgeResult& r, const std::string& program,
+double chain_reward(const run::RewardConfig& c, const sandbox::JudgeResult& r, const std::string& program,
                     size_t start, const std::vector<std::pair<size_t, size_t>>& spans) {
   trainer::RewardChain chain = trainer::make_reward_chain(c, /*kl=*/nullptr);
   trainer::RewardInput in{r, program, start, spans, torch::Tensor(), torch::Tensor()};
@@ -35,7 +35,7 @@ TEST(TaskReward, AgreesWithTheTrainersChainWithoutKl) {
       r.diagnostics.push_back({1, 1, "error", "in the tests", true});
       r.tests.emplace_back();
       r.tests.back().crash_line = 3;
-      RewardConfig c;
+      run::RewardConfig c;
       c.outcome = terms & 1, c.adaptive = terms & 2, c.error_lines = terms & 4, c.kl = true;
       c.failed = -0.25, c.error_line_penalty = 0.2;
       const double want = chain_reward(c, r, program, prompt.size(), spans);
@@ -47,7 +47,7 @@ TEST(TaskReward, AgreesWithTheTrainersChainWithoutKl) {
   EXPECT_EQ(checked, 8 * sandbox::kVerdictCount);
   sandbox::JudgeResult passed;
   passed.verdict = sandbox::Verdict::Passed;
-  EXPECT_EQ(task_reward(RewardConfig{}, passed, program, prompt.size(), {}), 0.0);  // no tokens, no reward
+  EXPECT_EQ(task_reward(run::RewardConfig{}, passed, program, prompt.size(), {}), 0.0);  // no tokens, no reward
 }
 
 }  // namespace

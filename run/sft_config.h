@@ -14,7 +14,7 @@
 #include "sandbox/config.h"
 #include "util/config.h"
 
-namespace stepcoder::trainer {
+namespace stepcoder::run {
 
 struct SftConfig {
   std::string train_file = "examples/suite/train.jsonl";
@@ -64,4 +64,4 @@ ConfigSchema sft_run_schema(SftRunConfig& cfg);
 // verb; a stage that owns some of them names them in `keep`.
 Status load_run_config(const std::string& path, ConfigSchema& schema, const std::vector<std::string>& keep = {});
 
-}  // namespace stepcoder::trainer
+}  // namespace stepcoder::run

@@ -1,4 +1,4 @@
-// Configuration of the PPO stage: reward shaping (ppo.rewards, declared in run/reward.h), GAE,
+// Configuration of the PPO stage: reward shaping (ppo.rewards, declared in run/reward_config.h), GAE,
 // the clipped losses and the FGO mask. Plain structs, no LibTorch.
 //
 //   PpoConfig cfg;  ConfigSchema schema;
@@ -9,13 +9,10 @@
 #include <cstdint>
 #include <string>
 
-#include "run/reward.h"
+#include "run/reward_config.h"
 #include "util/config.h"
 
-namespace stepcoder::trainer {
-
-// The task reward's keys live with the reward itself (run/reward.h).
-using run::RewardConfig;
+namespace stepcoder::run {
 
 struct PpoConfig {
   int prompts_per_step = 8;
@@ -43,4 +40,4 @@ struct PpoConfig {
 
 void describe(PpoConfig& c, ConfigSchema& schema, const std::string& prefix = "ppo");
 
-}  // namespace stepcoder::trainer
+}  // namespace stepcoder::run

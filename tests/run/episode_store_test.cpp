@@ -1,6 +1,6 @@
 // The episode store reads stores written before a column existed, and adds it on the first
 // write, so runs trained earlier stay readable by replay and resumable.
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -30,14 +30,14 @@ TEST(EpisodeStoreTest, StoresFromBeforeTheIsolationColumnReadAndGrowIt) {
   ASSERT_EQ(sqlite3_exec(db, kOldSchema, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);
 
-  auto store = EpisodeStore::open(path);
+  auto store = run::EpisodeStore::open(path);
   ASSERT_TRUE(store) << store.error();
   auto rows = (*store)->read();
   ASSERT_TRUE(rows) << rows.error();
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].message, "old");
   EXPECT_EQ((*rows)[0].isolation, "");
-  EpisodeRow r;
+  run::EpisodeRow r;
   r.step = 1, r.task_id = "a/1", r.verdict = "passed", r.isolation = "split";
   ASSERT_TRUE((*store)->append({r}).ok());
   rows = (*store)->read();

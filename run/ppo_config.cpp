@@ -1,7 +1,7 @@
 // PPO configuration: key declarations for the schema (see ppo_config.h).
-#include "trainer/ppo_config.h"
+#include "run/ppo_config.h"
 
-namespace stepcoder::trainer {
+namespace stepcoder::run {
 
 void describe(PpoConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".prompts_per_step", &c.prompts_per_step, "problems sampled per PPO step").range(1, 1e6);
@@ -29,4 +29,4 @@ void describe(PpoConfig& c, ConfigSchema& s, const std::string& p) {
   describe(c.rewards, s, p + ".rewards");
 }
 
-}  // namespace stepcoder::trainer
+}  // namespace stepcoder::run

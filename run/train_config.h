@@ -12,12 +12,12 @@
 #include <cstdint>
 #include <string>
 
-#include "curriculum/config.h"
-#include "trainer/ppo_config.h"
-#include "trainer/sft_config.h"
+#include "run/curriculum_config.h"
+#include "run/ppo_config.h"
+#include "run/sft_config.h"
 #include "util/config.h"
 
-namespace stepcoder::trainer {
+namespace stepcoder::run {
 
 struct TrainConfig {
   std::string run_dir = "runs/train";
@@ -39,7 +39,7 @@ void describe(TrainConfig& c, ConfigSchema& schema, const std::string& prefix = 
 // Everything `stepcoder train` reads from a config file.
 struct TrainRunConfig : SftRunConfig {
   PpoConfig ppo;
-  curriculum::CurriculumConfig curriculum;
+  CurriculumConfig curriculum;
   TrainConfig train;
 
   // The SFT part, for `run_sft_first`.
@@ -51,4 +51,4 @@ ConfigSchema train_run_schema(TrainRunConfig& cfg);
 // Loads `path` like load_run_config, keeping the ppo, curriculum and train sections.
 Status load_train_config(const std::string& path, ConfigSchema& schema);
 
-}  // namespace stepcoder::trainer
+}  // namespace stepcoder::run

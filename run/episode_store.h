@@ -20,7 +20,7 @@
 
 struct sqlite3;
 
-namespace stepcoder::curriculum {
+namespace stepcoder::run {
 
 struct EpisodeRow {
   int64_t step = 0;
@@ -79,4 +79,4 @@ class EpisodeStore {
   bool has_isolation_ = true;
 };
 
-}  // namespace stepcoder::curriculum
+}  // namespace stepcoder::run

@@ -1,9 +1,9 @@
 // SQLite episode store (see episode_store.h).
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 
 #include <sqlite3.h>
 
-namespace stepcoder::curriculum {
+namespace stepcoder::run {
 namespace {
 
 constexpr const char* kSchema = R"(
@@ -170,4 +170,4 @@ Expected<int64_t> EpisodeStore::last_step() const {
   return scalar(db_, path_, "SELECT COALESCE(MAX(step), -1) FROM episodes");
 }
 
-}  // namespace stepcoder::curriculum
+}  // namespace stepcoder::run

@@ -1,12 +1,12 @@
 // SFT and evaluation configuration: declarations and loading (see sft_config.h).
-#include "trainer/sft_config.h"
+#include "run/sft_config.h"
 
 #include <algorithm>
 #include <set>
 
 #include "util/files.h"
 
-namespace stepcoder::trainer {
+namespace stepcoder::run {
 
 void describe(SftConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".train_file", &c.train_file, "training problems (project JSONL)");
@@ -71,4 +71,4 @@ Status load_run_config(const std::string& path, ConfigSchema& schema, const std:
   return schema.load_text(out, path);
 }
 
-}  // namespace stepcoder::trainer
+}  // namespace stepcoder::run

@@ -1,7 +1,7 @@
 // PPO stage configuration: key declarations and loading (see train_config.h).
-#include "trainer/train_config.h"
+#include "run/train_config.h"
 
-namespace stepcoder::trainer {
+namespace stepcoder::run {
 
 void describe(TrainConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".run_dir", &c.run_dir, "run directory: config, checkpoints, episodes.sqlite, metrics.jsonl");
@@ -21,7 +21,7 @@ void describe(TrainConfig& c, ConfigSchema& s, const std::string& p) {
 ConfigSchema train_run_schema(TrainRunConfig& c) {
   ConfigSchema s = sft_run_schema(c);
   describe(c.ppo, s, "ppo");
-  curriculum::describe(c.curriculum, s, "curriculum");
+  describe(c.curriculum, s, "curriculum");
   describe(c.train, s, "train");
   return s;
 }
@@ -30,4 +30,4 @@ Status load_train_config(const std::string& path, ConfigSchema& schema) {
   return load_run_config(path, schema, {"ppo", "curriculum", "train"});
 }
 
-}  // namespace stepcoder::trainer
+}  // namespace stepcoder::run
