@@ -6,10 +6,10 @@
 
 #include "app/common.h"
 #include "app/verb.h"
-#include "tasks/generate.h"
+#include "tasks/gen/generate.h"
 #include "tasks/problem_io.h"
 #include "tasks/stats.h"
-#include "tasks/testgen.h"
+#include "tasks/testgen/testgen.h"
 #include "util/progress.h"
 
 namespace stepcoder::app {

@@ -26,7 +26,7 @@ struct Problem {
   std::string family;
   std::string split;               // "train", "valid", "test" or empty
   // For held-out test problems: which kind of generalization they measure ("swap", "and",
-  // "cross", "char", "two_param"; see tasks/SUITE.md). Empty otherwise.
+  // "cross", "char", "two_param"; see tasks/gen/SUITE.md). Empty otherwise.
   std::string holdout;
   // Where it came from, for error messages: "tasks.jsonl:17".
   std::string origin;

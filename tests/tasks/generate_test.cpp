@@ -1,6 +1,6 @@
 // The generated suite: determinism, the held-out design (no test combination occurs in train),
 // style and test-count invariants, parameter coverage, and the exact code of one combination.
-#include "tasks/generate.h"
+#include "tasks/gen/generate.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "tasks/gen_internal.h"
+#include "tasks/gen/internal.h"
 #include "tasks/problem_io.h"
 #include "tasks/stats.h"
 #include "util/files.h"

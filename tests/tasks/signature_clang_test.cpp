@@ -6,7 +6,7 @@
 #include <map>
 
 #include "tasks/problem_io.h"
-#include "tasks/signature.h"
+#include "tasks/testgen/signature.h"
 #include "util/files.h"
 
 namespace stepcoder::tasks {

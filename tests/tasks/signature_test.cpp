@@ -1,6 +1,6 @@
 // Finding an entry point's declaration in program text. The Clang parses (each about 8 s, for
 // <bits/stdc++.h>) are in signature_clang_test.cpp, outside the fast `unit` label.
-#include "tasks/signature.h"
+#include "tasks/testgen/signature.h"
 
 #include <gtest/gtest.h>
 

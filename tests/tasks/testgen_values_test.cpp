@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "tasks/testgen_source.h"
-#include "tasks/testgen_values.h"
+#include "tasks/testgen/source.h"
+#include "tasks/testgen/values.h"
 
 namespace stepcoder::tasks {
 namespace {

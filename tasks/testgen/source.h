@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "sandbox/judge.h"
-#include "tasks/testgen_values.h"
+#include "tasks/testgen/values.h"
 #include "util/expected.h"
 
 namespace stepcoder::tasks {

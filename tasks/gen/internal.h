@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tasks/gen_predicates.h"
+#include "tasks/gen/predicates.h"
 #include "tasks/problem.h"
 #include "tasks/rng.h"
 

@@ -1,7 +1,7 @@
 // The generated C++ task suite: compositional families (a loop setting x an operation x a
 // predicate) plus fixed families (number theory, sequences, sorting, strings, simulations),
 // split into train / valid / test where test holds combinations never seen in train.
-// Deterministic for a seed. The design is documented in tasks/SUITE.md.
+// Deterministic for a seed. The design is documented in tasks/gen/SUITE.md.
 //
 //   GenerateOptions opts;
 //   opts.seed = 7;

@@ -2,7 +2,7 @@
 // Ranges stay small (integers mostly in [-10, 100], vectors of at most 8 elements): reference
 // solutions of benchmarks are often exponential or overflow on large inputs, and a test that
 // expects an overflowed value teaches nothing.
-#include "tasks/testgen_values.h"
+#include "tasks/testgen/values.h"
 
 #include <cerrno>
 #include <cinttypes>

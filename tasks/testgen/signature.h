@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sandbox/judge.h"
+#include "tasks/entry_point.h"
 #include "util/expected.h"
 
 namespace stepcoder::tasks {
@@ -35,15 +35,6 @@ struct Signature {
   std::string unsupported;  // why no tests can be generated ("parameter m: map<int,int>"), or ""
   bool supported() const { return unsupported.empty(); }
 };
-
-// The declaration of `entry_point` in program text ("int f(vector<int> a)"), or "": the last
-// occurrence of the name followed by '(' (prompts show calls in comments before it), from its
-// line's start to the matching ')'.
-std::string declaration_of(const std::string& code, const std::string& entry_point);
-
-// The same split three ways for the judge: the name, its declaration, and the text before that
-// declaration's line (includes, helpers). Empty when the prompt does not declare it.
-sandbox::EntryPoint entry_point_of(const std::string& prompt, const std::string& entry_point);
 
 // Parses all declarations in one translation unit with <bits/stdc++.h> (one parse, not one per
 // function), each in a namespace of its own. Declarations that do not parse come back

@@ -1,6 +1,6 @@
 // Printer programs, their output, original test calls and generated test code: see
 // testgen_source.h.
-#include "tasks/testgen_source.h"
+#include "tasks/testgen/source.h"
 
 #include <cstdlib>
 #include <regex>

@@ -1,12 +1,12 @@
 // Suite generation: enumerate compositional candidates, decide which are held out and why,
 // pick per-family and per-kind quotas, split, and write JSONL. See generate.h and SUITE.md.
-#include "tasks/generate.h"
+#include "tasks/gen/generate.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
-#include "tasks/gen_internal.h"
+#include "tasks/gen/internal.h"
 #include "tasks/problem_io.h"
 #include "util/files.h"
 

@@ -1,5 +1,5 @@
 // The predicate table of the generated suite: see gen_predicates.h.
-#include "tasks/gen_predicates.h"
+#include "tasks/gen/predicates.h"
 
 #include <cctype>
 #include <cstdlib>

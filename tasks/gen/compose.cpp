@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "tasks/gen_internal.h"
+#include "tasks/gen/internal.h"
 
 namespace stepcoder::tasks::gen {
 

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <functional>
 
-#include "tasks/gen_internal.h"
+#include "tasks/gen/internal.h"
 
 namespace stepcoder::tasks::gen {
 

@@ -1,6 +1,6 @@
 // Shared pieces of the suite generator: literals, comments and problem assembly.
 // See gen_internal.h.
-#include "tasks/gen_internal.h"
+#include "tasks/gen/internal.h"
 
 namespace stepcoder::tasks::gen {
 

@@ -1,16 +1,16 @@
 // The unit-test generation pipeline: see testgen.h. Judging happens in phases over all tasks
 // at once (printer runs, reruns after crashes, verification), each phase one JudgePool batch,
 // so the work is parallel and the result does not depend on thread timing.
-#include "tasks/testgen.h"
+#include "tasks/testgen/testgen.h"
 
 #include <chrono>
 #include <optional>
 #include <set>
 
 #include "sandbox/pool.h"
-#include "tasks/signature.h"
-#include "tasks/testgen_source.h"
-#include "tasks/testgen_values.h"
+#include "tasks/testgen/signature.h"
+#include "tasks/testgen/source.h"
+#include "tasks/testgen/values.h"
 
 namespace stepcoder::tasks {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "tasks/rng.h"
-#include "tasks/signature.h"
+#include "tasks/testgen/signature.h"
 #include "util/expected.h"
 
 namespace stepcoder::tasks {
