@@ -6,8 +6,6 @@
 // run again, so an interrupted ablation resumes where it stopped. Exit status 1 when any config
 // failed, 2 for bad input.
 #include <dirent.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,8 +17,7 @@
 #include "run/layout.h"
 #include "report/ablation.h"
 #include "util/files.h"
-
-extern char** environ;
+#include "util/process.h"
 
 namespace stepcoder::app {
 namespace {
@@ -29,46 +26,6 @@ struct AblateArgs {
   std::string dir, out;
   std::vector<std::string> only;
 };
-
-struct Child {
-  int status = -1;     // exit status; 128 + signal when killed
-  std::string stdout_text;
-};
-
-// Runs argv; the child's stderr is ours, its stdout is captured (or sent to our stderr, so
-// ablate's own stdout stays the table summary).
-Expected<Child> run_child(const std::vector<std::string>& argv, bool capture) {
-  int fds[2];
-  if (::pipe(fds) != 0) return SysError("pipe");
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (capture) posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-  else posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&fa, fds[0]);
-  posix_spawn_file_actions_addclose(&fa, fds[1]);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid;
-  int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  ::close(fds[1]);
-  if (rc != 0) {
-    ::close(fds[0]);
-    return SysError("starting " + argv[0], rc);
-  }
-  Child c;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;)
-    if (n > 0) c.stdout_text.append(buf, static_cast<size_t>(n));
-    else if (errno != EINTR) break;
-  ::close(fds[0]);
-  int st = 0;
-  while (::waitpid(pid, &st, 0) < 0)
-    if (errno != EINTR) return SysError("waitpid");
-  c.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  return c;
-}
 
 Expected<std::string> self_exe() {
   char buf[4096];
@@ -109,7 +66,7 @@ double train_seconds(const std::string& run_dir) {
 Status train_config(const std::string& exe, const std::string& cfg, const std::string& name, const std::string& run_dir) {
   std::fprintf(stderr, "ablate: %s: training into %s\n", name.c_str(), run_dir.c_str());
   auto t0 = std::chrono::steady_clock::now();
-  auto train = run_child({exe, "train", cfg, "--set", "train.run_dir=" + run_dir}, false);
+  auto train = run_process({exe, "train", cfg, "--set", "train.run_dir=" + run_dir}, /*capture_stdout=*/false);
   if (!train) return Error(train.error());
   if (train->status != 0) return Error("stepcoder train exited with status " + std::to_string(train->status));
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -119,7 +76,8 @@ Status train_config(const std::string& exe, const std::string& cfg, const std::s
 // eval.json is written only from a successful evaluation: its presence means "done".
 Status evaluate_config(const std::string& exe, const std::string& cfg, const std::string& name, const std::string& run_dir) {
   std::fprintf(stderr, "ablate: %s: evaluating on the test split\n", name.c_str());
-  auto eval = run_child({exe, "eval", cfg, "--checkpoint", run::RunLayout(run_dir).checkpoint("last"), "--split", "test", "--json"}, true);
+  auto eval = run_process({exe, "eval", cfg, "--checkpoint", run::RunLayout(run_dir).checkpoint("last"), "--split", "test", "--json"},
+                          /*capture_stdout=*/true);
   if (!eval) return Error(eval.error());
   if (eval->status != 0) return Error("stepcoder eval exited with status " + std::to_string(eval->status));
   if (!Json::parse(eval->stdout_text, nullptr, false).is_object())

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,6 +17,7 @@
 
 #include "sandbox/supervise.h"
 #include "util/files.h"
+#include "util/process.h"
 
 namespace stepcoder::sandbox {
 
@@ -159,28 +159,13 @@ Expected<std::unique_ptr<Box>> Box::start(const BoxOptions& o) {
     }
     args.insert(args.end(), {"--uids", uids, "--gids", gids});
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  char* envp[] = {nullptr};
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, sv[1], box::kControlFd);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t all, none;
-  sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  int rc = posix_spawn(&b->pid_, o.executable.c_str(), &fa, &attr, argv.data(), envp);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
+  SpawnOptions so;
+  so.inherit_env = false, so.stdin_path = "/dev/null", so.stdout_path = "/dev/null";
+  so.fds = {{sv[1], box::kControlFd}};
+  auto pid = spawn_process(args, so);
   ::close(sv[1]);
-  if (rc != 0) return SysError("starting " + o.executable, rc);
+  if (!pid) return Error(pid.error());
+  b->pid_ = *pid;
   if (Status st = b->wait_ready(); !st) return Error(st.error());
   return b;
 }

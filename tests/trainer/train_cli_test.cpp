@@ -14,11 +14,12 @@
 #include <chrono>
 #include <thread>
 
-#include "curriculum/episode_store.h"
+#include "run/episode_store.h"
 #include "model/checkpoint.h"
 #include "tasks/problem_io.h"
 #include "util/files.h"
 #include "util/jsonl.h"
+#include "util/process.h"
 
 namespace stepcoder {
 namespace {
@@ -27,23 +28,20 @@ const std::string kBinary = STEPCODER_BINARY_DIR "/stepcoder";
 
 // Starts `stepcoder ARGS...` with stdout and stderr in `log`.
 pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1), dup2(fd, 2);
-    std::vector<char*> argv{const_cast<char*>(kBinary.c_str())};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(kBinary.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
+  std::vector<std::string> argv{kBinary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  SpawnOptions o;
+  o.stdout_path = log, o.stderr_to_stdout = true;
+  auto pid = spawn_process(argv, o);
+  EXPECT_TRUE(pid) << pid.error();
+  return pid ? *pid : -1;
 }
 
 int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (pid < 0) return -1;
+  auto status = wait_process(pid);
+  EXPECT_TRUE(status) << status.error();
+  return status ? *status : -1;
 }
 
 class TrainCliTest : public ::testing::Test {
@@ -129,8 +127,8 @@ TEST_F(TrainCliTest, SigkillAfterACheckpointThenResumeEndsLikeAnUninterruptedRun
   EXPECT_EQ(ppo_steps("killed"), (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(ppo_steps("whole"), (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
 
-  auto a = curriculum::EpisodeStore::open(dir_->file("whole/episodes.sqlite"));
-  auto b = curriculum::EpisodeStore::open(run + "/episodes.sqlite");
+  auto a = run::EpisodeStore::open(dir_->file("whole/episodes.sqlite"));
+  auto b = run::EpisodeStore::open(run + "/episodes.sqlite");
   ASSERT_TRUE(a && b);
   auto ra = (*a)->read(), rb = (*b)->read();
   ASSERT_TRUE(ra && rb);
