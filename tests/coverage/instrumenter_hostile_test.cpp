@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "coverage/judge_coverage.h"
+#include "tests/sandbox/test_judge.h"
 
 namespace stepcoder::coverage {
 namespace {
@@ -24,12 +25,7 @@ sandbox::SandboxJudge& judge() {
     cfg.compile.cpu_ms = kCompileCpuMs;
     cfg.compile.wall_ms = 3 * kCompileCpuMs;
     cfg.compile.memory_mb = 768;
-    auto made = sandbox::SandboxJudge::create(cfg);
-    if (!made) {
-      std::fprintf(stderr, "cannot create the judge: %s\n", made.error().c_str());
-      std::abort();
-    }
-    return std::move(*made);
+    return sandbox::test_support::make_judge(cfg);
   }();
   return *j;
 }

@@ -8,6 +8,7 @@
 
 #include "coverage/report.h"
 #include "coverage/token_mask.h"
+#include "tests/sandbox/test_judge.h"
 
 namespace stepcoder::coverage {
 namespace {
@@ -20,12 +21,7 @@ sandbox::SandboxJudge& judge() {
     cfg.cache_dir = STEPCODER_BINARY_DIR "/test-cache";
     cfg.run.cpu_ms = 500;
     cfg.run.wall_ms = 1500;
-    auto made = sandbox::SandboxJudge::create(cfg);
-    if (!made) {
-      std::fprintf(stderr, "cannot create the judge: %s\n", made.error().c_str());
-      std::abort();
-    }
-    return std::move(*made);
+    return sandbox::test_support::make_judge(cfg);
   }();
   return *j;
 }

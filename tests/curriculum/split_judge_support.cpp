@@ -1,31 +1,11 @@
-// See split_judge_support.h. Compiled binaries are cached in the build directory.
+// See split_judge_support.h. The judge is the tests' shared one (tests/sandbox/test_judge.h).
 #include "tests/curriculum/split_judge_support.h"
-
-#include <cstdio>
-#include <cstdlib>
-#include <memory>
 
 #include "curriculum/splitter.h"
 #include "sandbox/judge.h"
+#include "tests/sandbox/test_judge.h"
 
 namespace stepcoder::curriculum::test_support {
-namespace {
-
-sandbox::SandboxJudge& judge() {
-  static std::unique_ptr<sandbox::SandboxJudge> j = [] {
-    sandbox::SandboxConfig cfg;
-    cfg.cache_dir = std::string(STEPCODER_BINARY_DIR) + "/test-cache";
-    auto created = sandbox::SandboxJudge::create(cfg);
-    if (!created) {
-      std::fprintf(stderr, "cannot create the judge: %s\n", created.error().c_str());
-      std::abort();
-    }
-    return std::move(*created);
-  }();
-  return *j;
-}
-
-}  // namespace
 
 std::vector<std::string> judge_all_stages(const std::vector<tasks::Problem>& problems,
                                           const std::vector<std::string>& kinds, int* judged) {
@@ -40,7 +20,7 @@ std::vector<std::string> judge_all_stages(const std::vector<tasks::Problem>& pro
       if (!s.error.empty()) failures.push_back(problems[i].task_id + " (" + kind + "): " + s.error);
       for (int st = 1; st <= s.stages(); ++st) {
         tasks::Problem q = stage_problem(problems[i], s, st);
-        sandbox::JudgeResult res = judge().judge(q.request(q.canonical_solution));
+        sandbox::JudgeResult res = sandbox::test_support::default_judge().judge(q.request(q.canonical_solution));
         ++*judged;
         if (res.verdict != sandbox::Verdict::Passed)
           failures.push_back(problems[i].task_id + " stage " + std::to_string(st) + "/" + std::to_string(s.stages()) +

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
 namespace stepcoder::sandbox::test_support {
 
 SandboxConfig test_config() {
@@ -18,14 +22,25 @@ SandboxConfig test_config() {
   return cfg;
 }
 
+std::unique_ptr<SandboxJudge> make_judge(const SandboxConfig& cfg) {
+  auto j = SandboxJudge::create(cfg);
+  if (!j) {
+    std::fprintf(stderr, "cannot create the judge: %s\n", j.error().c_str());
+    std::abort();
+  }
+  return std::move(*j);
+}
+
 SandboxJudge& shared_judge() {
+  static std::unique_ptr<SandboxJudge> judge = make_judge(test_config());
+  return *judge;
+}
+
+SandboxJudge& default_judge() {
   static std::unique_ptr<SandboxJudge> judge = [] {
-    auto j = SandboxJudge::create(test_config());
-    if (!j) {
-      std::fprintf(stderr, "cannot create the judge: %s\n", j.error().c_str());
-      std::abort();
-    }
-    return std::move(*j);
+    SandboxConfig cfg;
+    cfg.cache_dir = test_config().cache_dir;
+    return make_judge(cfg);
   }();
   return *judge;
 }

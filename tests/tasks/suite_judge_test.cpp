@@ -5,9 +5,9 @@
 
 #include <map>
 
-#include "tasks/generate.h"
+#include "tasks/gen/generate.h"
 #include "tasks/verify.h"
-#include "tests/tasks/judge_support.h"
+#include "tests/sandbox/test_judge.h"
 
 namespace stepcoder::tasks {
 namespace {
@@ -37,7 +37,7 @@ std::vector<Problem> one_per_family() {
 TEST(SuiteJudgeTest, OneProblemOfEveryFamilyAndHoldoutKindPasses) {
   std::vector<Problem> sample = one_per_family();
   ASSERT_GE(sample.size(), 30u);
-  VerifyReport r = verify_canonical(sample, test_support::judge(), /*workers=*/2);
+  VerifyReport r = verify_canonical(sample, sandbox::test_support::default_judge(), /*workers=*/2);
   for (const CanonicalFailure& f : r.failures) ADD_FAILURE() << f.task_id << ": " << f.verdict << " " << f.message;
   EXPECT_EQ(r.passed, static_cast<int>(sample.size()));
   EXPECT_LT(r.programs, static_cast<int>(sample.size()));  // batching happened
@@ -51,7 +51,7 @@ TEST(SuiteJudgeTest, BrokenSolutionInsideABatchIsReported) {
   ASSERT_EQ(sample.size(), 6u);
   // A default value instead of the answer: compiles for every return type, fails some asserts.
   sample[2].canonical_solution = "    return {};\n}\n";
-  VerifyReport r = verify_canonical(sample, test_support::judge(), /*workers=*/2);
+  VerifyReport r = verify_canonical(sample, sandbox::test_support::default_judge(), /*workers=*/2);
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures[0].task_id, sample[2].task_id);
   EXPECT_EQ(r.passed, 5);

@@ -9,7 +9,7 @@
 
 #include "tasks/problem_io.h"
 #include "tasks/verify.h"
-#include "tests/tasks/judge_support.h"
+#include "tests/sandbox/test_judge.h"
 #include "util/files.h"
 
 namespace stepcoder::tasks {
@@ -32,7 +32,7 @@ TEST(SuiteSlowTest, SampledShippedCanonicalSolutionsPass) {
     if (i % 5 == 0 || first) sample.push_back(all[i]);
   }
   ASSERT_GT(sample.size(), 700u);
-  VerifyReport r = verify_canonical(sample, test_support::judge(), /*workers=*/0);
+  VerifyReport r = verify_canonical(sample, sandbox::test_support::default_judge(), /*workers=*/0);
   for (const CanonicalFailure& f : r.failures) ADD_FAILURE() << f.task_id << ": " << f.verdict << " " << f.message;
   EXPECT_EQ(r.passed, static_cast<int>(sample.size()));
   std::printf("judged %d problems in %d programs, %d passed\n", r.judged, r.programs, r.passed);

@@ -5,8 +5,7 @@
 
 #include <map>
 
-#include "tasks/testgen.h"
-#include "tests/tasks/judge_support.h"
+#include "tasks/testgen/testgen.h"
 
 namespace stepcoder::tasks {
 namespace {
