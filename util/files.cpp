@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
@@ -121,8 +122,24 @@ std::string cache_home(const std::string& sub) {
   std::string root;
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) root = std::string(x) + "/stepcoder";
   else if (const char* h = std::getenv("HOME"); h && *h) root = std::string(h) + "/.cache/stepcoder";
-  else root = "/tmp/stepcoder-cache-" + std::to_string(::getuid());
+  else root = owned_directory("/tmp/stepcoder-cache-" + std::to_string(::getuid()));
   return sub.empty() ? root : root + "/" + sub;
+}
+
+std::string owned_directory(const std::string& want) {
+  ::mkdir(want.c_str(), 0700);
+  struct stat st;
+  if (::lstat(want.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) == 0)
+    return want;
+  std::vector<char> buf(want.begin(), want.end());
+  for (char c : std::string("-XXXXXX")) buf.push_back(c);
+  buf.push_back('\0');
+  // No directory can ever exist below /dev/null: the cache cannot be written, and nobody can
+  // make it exist first.
+  if (!::mkdtemp(buf.data())) return "/dev/null/stepcoder-cache";
+  std::fprintf(stderr, "stepcoder: %s is not a private directory of this user (owner, mode or a link); "
+               "caching in %s instead\n", want.c_str(), buf.data());
+  return buf.data();
 }
 
 Status remove_tree(const std::string& path) {

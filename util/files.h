@@ -17,8 +17,14 @@ Status make_dirs(const std::string& path);
 bool file_exists(const std::string& path);
 bool is_directory(const std::string& path);
 // The project's cache directory for one kind of cached thing ("" for the root):
-// $XDG_CACHE_HOME/stepcoder/SUB, else $HOME/.cache/stepcoder/SUB, else /tmp/stepcoder-cache-UID/SUB.
+// $XDG_CACHE_HOME/stepcoder/SUB, else $HOME/.cache/stepcoder/SUB, else
+// owned_directory("/tmp/stepcoder-cache-UID")/SUB.
 std::string cache_home(const std::string& sub = "");
+// A directory in a place every user can write to (/tmp) that only this user controls: `want`
+// when it is a real directory (not a symlink) owned by this user and closed to everyone else
+// (created so when absent); else, with a warning, a fresh one of this process beside it. Another
+// user who made `want` first cannot plant cached compilations or headers in it.
+std::string owned_directory(const std::string& want);
 
 // A directory removed with its contents when the object goes out of scope.
 class TempDir {
