@@ -1,11 +1,10 @@
 // Shared CLI helpers: see common.h.
 #include "app/common.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdio>
 
 #include "app/verb.h"
+#include "run/train_config.h"
 #include "util/config.h"
 #include "util/files.h"
 
@@ -13,29 +12,16 @@ namespace stepcoder::app {
 
 Expected<sandbox::SandboxConfig> load_sandbox_config(const std::string& config_path,
                                                      const std::vector<std::string>& sets) {
-  sandbox::SandboxConfig cfg;
-  ConfigSchema schema;
-  sandbox::describe(cfg, schema);
-  if (!config_path.empty()) {
-    auto text = read_file(config_path);
-    if (!text) return Error("reading config: " + text.error());
-    // Only the sandbox section concerns the judge; the full schema checks the rest elsewhere.
-    YAML::Node root;
-    try {
-      root = YAML::Load(*text);
-    } catch (const YAML::ParserException& e) {
-      return Error(config_path + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
-    }
-    if (root.IsMap() && root["sandbox"]) {
-      if (Status st = schema.load_text(*text, config_path); !st) {
-        // Errors outside the sandbox section belong to other verbs; report ours only.
-        if (st.error().find("sandbox") != std::string::npos) return Error(st.error());
-      }
-    }
-  }
-  for (const auto& s : sets)
+  // The run config's one reader: a file that serves train also serves the judge's verbs.
+  run::TrainRunConfig cfg;
+  ConfigSchema schema = run::train_run_schema(cfg);
+  if (!config_path.empty())
+    if (Status st = run::load_train_config(config_path, schema); !st) return Error(st.error());
+  for (const auto& s : sets) {
+    if (s.rfind("sandbox.", 0) != 0) return Error("--set " + s + ": only sandbox.* keys can be set here");
     if (Status st = schema.set(s); !st) return Error(st.error());
-  return cfg;
+  }
+  return cfg.sandbox;
 }
 
 Json diagnostics_json(const std::vector<sandbox::Diagnostic>& diags) {

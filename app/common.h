@@ -14,8 +14,8 @@
 
 namespace stepcoder::app {
 
-// Applies an optional YAML file and KEY=VALUE overrides to the sandbox configuration.
-// Keys outside `sandbox.` in the file are ignored here (other verbs own them) unless strict.
+// The sandbox section of an optional run config (read whole, through the run config's schema:
+// an error anywhere in it is an error) with `sandbox.KEY=VALUE` overrides on top.
 Expected<sandbox::SandboxConfig> load_sandbox_config(const std::string& config_path,
                                                      const std::vector<std::string>& sets);
 

@@ -126,6 +126,23 @@ TEST_F(CliTest, BadConfigNamesFileLineAndKey) {
       << t.output;
 }
 
+// The judge's verbs read a run config through the run's one schema: a whole training config
+// serves them, and a mistake anywhere in it is reported, not skipped.
+TEST_F(CliTest, JudgeVerbsReadTheWholeRunConfig) {
+  std::string prog = write("ok.cpp", "int main() {}\n");
+  std::string full = write("run.yaml", "model:\n  dim: 64\nppo:\n  samples_per_prompt: 2\n"
+                                       "sandbox:\n  workers: 1\n");
+  Outcome ok = run_cli("run " + prog + " --config " + full);
+  EXPECT_EQ(ok.code, 0) << ok.output;
+  std::string bad = write("bad.yaml", "model:\n  dimm: 64\nsandbox:\n  workers: 1\n");
+  Outcome b = run_cli("run " + prog + " --config " + bad);
+  EXPECT_EQ(b.code, 2);
+  EXPECT_NE(b.output.find("bad.yaml:2:3: unknown key 'model.dimm'"), std::string::npos) << b.output;
+  Outcome s = run_cli("run " + prog + " --set model.dim=8");
+  EXPECT_EQ(s.code, 2);
+  EXPECT_NE(s.output.find("only sandbox.* keys can be set here"), std::string::npos) << s.output;
+}
+
 TEST(CliHelpTest, EveryVerbHasHelp) {
   Outcome top = run_cli("--help");
   ASSERT_EQ(top.code, 0) << top.output;
