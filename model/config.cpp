@@ -70,8 +70,8 @@ void describe(ModelConfig& c, ConfigSchema& s, const std::string& p) {
 
 void describe(SamplingConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".temperature", &c.temperature, "softmax temperature; 0 = greedy").range(0, 100);
-  s.add(p + ".top_k", &c.top_k, "keep the k most likely tokens; 0 = off").range(0, 1e7);
-  s.add(p + ".top_p", &c.top_p, "nucleus sampling mass; 1 = off").range(0, 1);
+  s.add(p + ".top_k", &c.top_k, "keep the k most likely tokens (eval; PPO refuses it); 0 = off").range(0, 1e7);
+  s.add(p + ".top_p", &c.top_p, "nucleus sampling mass, after the temperature (eval; PPO refuses it); 1 = off").range(0, 1);
   s.add(p + ".max_new_tokens", &c.max_new_tokens, "longest completion in tokens").range(1, 1e6);
   s.add(p + ".stop", &c.stop, "stop sequences: the completion ends after the first one");
   s.add(p + ".seed", &c.seed, "sampling seed (same seed, same samples)").range(0, 9e18);

@@ -53,9 +53,11 @@ torch::Tensor SamplerChain::draw(const torch::Tensor& logits) {
 SamplerChain make_sampler_chain(const SamplingConfig& cfg) {
   SamplerChain chain(static_cast<uint64_t>(cfg.seed));
   if (cfg.temperature <= 0) return std::move(chain.greedy(true));
+  // The temperature first, as Hugging Face's generate() does: top-p then keeps the mass of
+  // the distribution that is drawn from, not of the unscaled one.
+  chain.add(std::make_unique<TemperatureSampler>(cfg.temperature));
   if (cfg.top_k > 0) chain.add(std::make_unique<TopKSampler>(cfg.top_k));
   if (cfg.top_p < 1.0) chain.add(std::make_unique<TopPSampler>(cfg.top_p));
-  chain.add(std::make_unique<TemperatureSampler>(cfg.temperature));
   return chain;
 }
 

@@ -1,4 +1,4 @@
-// Sampling from the policy: a chain of small samplers (top-k -> top-p -> temperature -> draw,
+// Sampling from the policy: a chain of small samplers (temperature -> top-k -> top-p -> draw,
 // or greedy) and batched generation over prompts of different lengths with a key/value cache,
 // stop sequences, a max-new-tokens bound and a seed. Each completion carries its token ids,
 // per-token log-probabilities and values, and each token's byte range in the completion text.

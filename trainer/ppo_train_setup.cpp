@@ -55,6 +55,11 @@ Status PpoTrainer::Impl::setup() {
   if (cfg.ppo.advantage == "group" && cfg.ppo.samples_per_prompt < 2)
     return Error("ppo.advantage: group compares the samples of one prompt, so ppo.samples_per_prompt must be "
                  "at least 2 (it is " + std::to_string(cfg.ppo.samples_per_prompt) + ")");
+  // The update scores every token under logits / temperature over the whole vocabulary; tokens
+  // drawn from a truncated distribution would make its ratio against the old policy wrong.
+  if (cfg.sampling.top_k > 0 || cfg.sampling.top_p < 1.0)
+    return Error("sampling.top_k / sampling.top_p: PPO's rollouts sample from the whole distribution, which "
+                 "the update scores (HINT: sampling.top_k: 0 and sampling.top_p: 1 for train; eval may truncate)");
   const double gflops = model::init_torch_runtime(cfg.model.threads);
   if (gflops < model::kSlowBlasGflops)
     std::fprintf(stderr, "warning: matrix multiply runs at %.1f GFLOP/s (HINT: install libopenblas0-openmp)\n", gflops);

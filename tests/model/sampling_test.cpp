@@ -93,7 +93,22 @@ TEST(SamplingTest, TopKOneIsGreedyAndTopPKeepsTheMass) {
   SamplingConfig sc;
   sc.temperature = 1.0, sc.top_k = 1;
   EXPECT_EQ(make_sampler_chain(sc).draw(logits)[0].item<int64_t>(), 1);
-  EXPECT_EQ(make_sampler_chain(sc).describe(), "top_k(1) -> temperature(1.000000) -> draw");
+  EXPECT_EQ(make_sampler_chain(sc).describe(), "temperature(1.000000) -> top_k(1) -> draw");
+}
+
+// Top-p keeps the mass of the distribution that is drawn from: the one after the temperature.
+// At temperature 1 the first of these logits holds 0.67 >= 0.6 and is kept alone; at 2 it holds
+// 0.51, so the second (0.31) is kept as well, and the third (0.19) never is.
+TEST(SamplingTest, TheTemperatureComesBeforeTopP) {
+  auto logits = torch::tensor({{2.0f, 1.0f, 0.0f}}).repeat({512, 1});
+  SamplingConfig sc;
+  sc.temperature = 2.0, sc.top_p = 0.6, sc.seed = 3;
+  SamplerChain chain = make_sampler_chain(sc);
+  EXPECT_EQ(chain.describe(), "temperature(2.000000) -> top_p(0.600000) -> draw");
+  auto drawn = chain.draw(logits);
+  const int64_t second = (drawn == 1).sum().item<int64_t>(), third = (drawn == 2).sum().item<int64_t>();
+  EXPECT_GT(second, 512 / 5) << "the second token holds 0.38 of the kept mass";
+  EXPECT_EQ(third, 0);
 }
 
 TEST(SamplingTest, BadPromptsAreErrors) {

@@ -183,6 +183,7 @@ TEST_F(TrainCliTest, BadInputExitsWithTwoBeforeTraining) {
       {{"--set", "curriculum.enabled=false", "--set", "sft.train_file=" + dir_->file("nosolutions.jsonl")},
        "ppo.sft_coef > 0 needs"},  // the fixture's supervised term trains on reference solutions
       {{"--set", "sandbox.compiler=/nonexistent/g++"}, "sandbox"},
+      {{"--set", "sampling.top_p=0.9"}, "sampling.top_k / sampling.top_p: PPO's rollouts"},
       {{"--set", "train.run_dir=" + dir_->file("fresh"), "--resume"}, "last.pt does not exist"},
   };
   for (const Case& c : cases) {
