@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include "app/verb.h"
-#include "run/train_config.h"
 #include "util/config.h"
 #include "util/files.h"
 
@@ -14,9 +13,15 @@ Expected<sandbox::SandboxConfig> load_sandbox_config(const std::string& config_p
                                                      const std::vector<std::string>& sets) {
   // The run config's one reader: a file that serves train also serves the judge's verbs.
   run::TrainRunConfig cfg;
-  ConfigSchema schema = run::train_run_schema(cfg);
-  if (!config_path.empty())
+  if (!config_path.empty()) {
+    ConfigSchema schema = run::train_run_schema(cfg);
     if (Status st = run::load_train_config(config_path, schema); !st) return Error(st.error());
+  }
+  return sandbox_config_of(std::move(cfg), sets);
+}
+
+Expected<sandbox::SandboxConfig> sandbox_config_of(run::TrainRunConfig cfg, const std::vector<std::string>& sets) {
+  ConfigSchema schema = run::train_run_schema(cfg);
   for (const auto& s : sets) {
     if (s.rfind("sandbox.", 0) != 0) return Error("--set " + s + ": only sandbox.* keys can be set here");
     if (Status st = schema.set(s); !st) return Error(st.error());

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "run/train_config.h"
 #include "sandbox/judge.h"
 #include "util/expected.h"
 #include "util/jsonl.h"
@@ -18,6 +19,8 @@ namespace stepcoder::app {
 // an error anywhere in it is an error) with `sandbox.KEY=VALUE` overrides on top.
 Expected<sandbox::SandboxConfig> load_sandbox_config(const std::string& config_path,
                                                      const std::vector<std::string>& sets);
+// The same for a config already read (a recorded run's): its sandbox section with the overrides.
+Expected<sandbox::SandboxConfig> sandbox_config_of(run::TrainRunConfig cfg, const std::vector<std::string>& sets);
 
 Json diagnostics_json(const std::vector<sandbox::Diagnostic>& diags);
 Json result_json(const sandbox::JudgeResult& r);

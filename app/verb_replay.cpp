@@ -178,7 +178,7 @@ void replay_verb(const ReplayArgs& a) {
   for (const auto& p : set->problems) by_id[p.task_id] = &p;
   for (const auto& r : l->rows)
     if (!by_id.count(r.task_id)) return fail("task '" + r.task_id + "' of " + a.run_dir + " is not in " + l->run.config.sft.train_file);
-  auto cfg = load_sandbox_config(run::RunLayout(a.run_dir).config(), a.sets);
+  auto cfg = sandbox_config_of(l->run.config, a.sets);  // the config load() read
   if (!cfg) return fail(cfg.error());
   auto judge = sandbox::SandboxJudge::create(*cfg);
   if (!judge) return fail("starting the judge: " + judge.error(), 1);

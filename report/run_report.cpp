@@ -168,8 +168,8 @@ std::string summary_html(const RunData& run) {
   if (best >= 0) row("best held-out pass@1", fmt_pct(best) + " (" + html_escape(best_split) + ", step " + fmt_num(best_step, 9) + ")");
   // Train lines come every log_every steps; the last evaluation is at the step SFT stopped.
   if (!run.sft_train.empty()) {
-    double sft_steps = number_at(run.sft_train.back(), "step");
-    if (!run.sft_eval.empty()) sft_steps = std::max(sft_steps, number_at(run.sft_eval.back(), "step"));
+    double sft_steps = number_at(run.sft_train.back(), key::kStep);
+    if (!run.sft_eval.empty()) sft_steps = std::max(sft_steps, number_at(run.sft_eval.back(), key::kStep));
     row("SFT steps", fmt_num(sft_steps, 9));
   }
   if (run.episodes >= 0) row("episodes stored", std::to_string(run.episodes));

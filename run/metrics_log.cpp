@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "run/metrics_keys.h"
 #include "run/tensorboard.h"
 #include "util/files.h"
 
@@ -13,8 +14,16 @@ namespace stepcoder::run {
 namespace {
 
 int64_t step_of(const Json& line) {
-  const auto it = line.find("step");
+  const auto it = line.find(key::kStep);
   return it != line.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+// The lines of metrics.jsonl; a line cut short by a kill does not parse and is skipped (it
+// belongs to a step that did not finish).
+Expected<JsonlFile> read_lines(const std::string& path) {
+  JsonlOptions o;
+  o.skip_bad = true;
+  return read_jsonl(path, o);
 }
 
 }  // namespace
@@ -42,15 +51,10 @@ Status MetricsLog::open_events(const std::string& dir) {
   auto w = EventWriter::create(dir);
   if (!w) return Error(w.error());
   events_ = std::make_unique<EventWriter>(std::move(*w));
-  auto text = read_file(path_);
-  if (!text) return Error(text.error());
-  for (size_t at = 0; at < text->size();) {
-    size_t end = std::min(text->find('\n', at), text->size());
-    const Json line = Json::parse(text->substr(at, end - at), nullptr, /*allow_exceptions=*/false);
-    at = end + 1;
-    if (!line.is_object()) continue;  // a line cut short by a kill
-    if (Status st = events_->write(step_of(line), scalars_of(line)); !st) return st;
-  }
+  auto lines = read_lines(path_);
+  if (!lines) return Error(lines.error());
+  for (const JsonlRow& r : lines->rows)
+    if (Status st = events_->write(step_of(r.value), scalars_of(r.value)); !st) return st;
   return {};
 }
 
@@ -67,25 +71,13 @@ Status MetricsLog::append(const Json& line) {
 
 Expected<int> truncate_metrics(const std::string& path, int64_t last_step) {
   if (!file_exists(path)) return 0;
-  auto text = read_file(path);
-  if (!text) return Error(text.error());
-  std::string kept;
-  int dropped = 0;
-  size_t pos = 0;
-  while (pos < text->size()) {
-    size_t end = text->find('\n', pos);
-    if (end == std::string::npos) end = text->size();
-    const std::string line = text->substr(pos, end - pos);
-    pos = end + 1;
-    if (line.empty()) continue;
-    // A line cut short by a kill does not parse: it belongs to a step that did not finish.
-    Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-    const bool keep = j.is_object() && j.value("kind", "") != "summary" &&
-                      j.value("step", int64_t{0}) <= last_step;
-    if (keep) kept += line + "\n";
-    else ++dropped;
-  }
-  if (Status st = write_file_atomic(path, kept); !st) return Error("rewriting " + path + ": " + st.error());
+  auto lines = read_lines(path);
+  if (!lines) return Error(lines.error());
+  std::vector<Json> kept;
+  for (const JsonlRow& r : lines->rows)
+    if (r.value.value(key::kKind, "") != kind::kSummary && step_of(r.value) <= last_step) kept.push_back(r.value);
+  const int dropped = lines->skipped + static_cast<int>(lines->rows.size() - kept.size());
+  if (Status st = write_file_atomic(path, to_jsonl(kept)); !st) return Error("rewriting " + path + ": " + st.error());
   return dropped;
 }
 

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "run/metrics_keys.h"
+
 namespace stepcoder::run {
 
 namespace {
@@ -65,9 +67,9 @@ std::string event(int64_t step, const std::string* version, const Scalars* scala
 
 // `top`: the line itself, whose "step" is the event's step rather than a scalar.
 void flatten(const std::string& prefix, const Json& j, Scalars& out, bool top = true) {
-  for (const auto& [key, v] : j.items()) {
-    if (top && key == "step") continue;
-    const std::string tag = prefix + "/" + key;
+  for (const auto& [name, v] : j.items()) {
+    if (top && name == key::kStep) continue;
+    const std::string tag = prefix + "/" + name;
     if (v.is_number()) out.emplace_back(tag, v.get<double>());
     else if (v.is_boolean()) out.emplace_back(tag, v.get<bool>() ? 1.0 : 0.0);
     else if (v.is_object()) flatten(tag, v, out, false);
@@ -117,7 +119,7 @@ Status EventWriter::write_record(const std::string& data) {
 Scalars scalars_of(const Json& line) {
   Scalars out;
   if (!line.is_object()) return out;
-  const Json& kind = line.contains("kind") ? line["kind"] : Json();
+  const Json& kind = line.contains(key::kKind) ? line[key::kKind] : Json();
   flatten(kind.is_string() ? kind.get<std::string>() : "metrics", line, out);
   return out;
 }

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <vector>
 
 namespace stepcoder {
@@ -126,7 +128,9 @@ std::string cache_home(const std::string& sub) {
   return sub.empty() ? root : root + "/" + sub;
 }
 
-std::string owned_directory(const std::string& want) {
+namespace {
+
+std::string choose_owned_directory(const std::string& want) {
   ::mkdir(want.c_str(), 0700);
   struct stat st;
   if (::lstat(want.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) == 0)
@@ -140,6 +144,19 @@ std::string owned_directory(const std::string& want) {
   std::fprintf(stderr, "stepcoder: %s is not a private directory of this user (owner, mode or a link); "
                "caching in %s instead\n", want.c_str(), buf.data());
   return buf.data();
+}
+
+}  // namespace
+
+std::string owned_directory(const std::string& want) {
+  // Chosen once per process: every cache of the process then shares one fresh directory (and
+  // one warning) instead of making its own.
+  static std::mutex mu;
+  static std::map<std::string, std::string> chosen;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = chosen.find(want);
+  if (it == chosen.end()) it = chosen.emplace(want, choose_owned_directory(want)).first;
+  return it->second;
 }
 
 Status remove_tree(const std::string& path) {

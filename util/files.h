@@ -22,8 +22,9 @@ bool is_directory(const std::string& path);
 std::string cache_home(const std::string& sub = "");
 // A directory in a place every user can write to (/tmp) that only this user controls: `want`
 // when it is a real directory (not a symlink) owned by this user and closed to everyone else
-// (created so when absent); else, with a warning, a fresh one of this process beside it. Another
-// user who made `want` first cannot plant cached compilations or headers in it.
+// (created so when absent); else, with one warning, a fresh one beside it, the same for every
+// call of this process. Another user who made `want` first cannot plant cached compilations or
+// headers in it.
 std::string owned_directory(const std::string& want);
 
 // A directory removed with its contents when the object goes out of scope.

@@ -56,23 +56,18 @@ void ThreadPool::loop() {
 
 void parallel_for(size_t n, int workers, const std::function<void(size_t)>& fn,
                   const std::function<void(size_t)>& progress) {
-  std::atomic<size_t> next{0}, finished{0};
+  if (n == 0) return;
+  std::atomic<size_t> finished{0};
   std::mutex mu;
   std::condition_variable cv;
-  auto work = [&] {
-    for (size_t i; (i = next++) < n;) {
+  ThreadPool pool(static_cast<int>(std::min<size_t>(static_cast<size_t>(resolve_workers(workers)), n)));
+  for (size_t i = 0; i < n; ++i)
+    pool.submit([&, i] {
       fn(i);
       ++finished;
       cv.notify_one();
-    }
-  };
-  const size_t threads = std::min<size_t>(static_cast<size_t>(resolve_workers(workers)), std::max<size_t>(1, n));
-  std::vector<std::thread> pool;
-  // Without a progress callback the caller's thread is one of the workers.
-  for (size_t t = progress ? 0 : 1; t < threads; ++t) pool.emplace_back(work);
-  if (!progress) {
-    work();
-  } else {
+    });
+  if (progress) {
     std::unique_lock<std::mutex> lock(mu);
     for (size_t seen = 0; seen < n;) {
       cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return finished.load() != seen; });
@@ -80,7 +75,7 @@ void parallel_for(size_t n, int workers, const std::function<void(size_t)>& fn,
       progress(seen);
     }
   }
-  for (auto& t : pool) t.join();
+  pool.wait();
 }
 
 }  // namespace stepcoder

@@ -56,9 +56,9 @@ class ThreadPool {
   bool stop_ = false;
 };
 
-// fn(i) for every i in [0, n) on up to `workers` threads (<= 0: one per core), the caller's
-// among them when there is no progress callback; `progress(done)` (optional) is called from the
-// caller's thread as items finish, the last time with n.
+// fn(i) for every i in [0, n) on a ThreadPool of up to `workers` threads (<= 0: one per core);
+// `progress(done)` (optional) is called from the caller's thread as items finish, the last time
+// with n. Returns when every fn has.
 void parallel_for(size_t n, int workers, const std::function<void(size_t)>& fn,
                   const std::function<void(size_t)>& progress = {});
 
