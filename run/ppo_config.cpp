@@ -7,11 +7,14 @@ void describe(PpoConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".prompts_per_step", &c.prompts_per_step, "problems sampled per PPO step").range(1, 1e6);
   s.add(p + ".samples_per_prompt", &c.samples_per_prompt, "completions sampled per problem (K)").range(1, 1e4);
   s.add(p + ".advantage", &c.advantage,
-        "gae: GAE over the value head; group: reward-to-go minus the mean return of the prompt's K samples (no critic)")
+        "gae: GAE over the value head, the KL a per-token reward; group: each sample's score minus the mean of the prompt's K samples on every token (no critic), the KL a loss term")
       .choices({"gae", "group"});
   s.add(p + ".gamma", &c.gamma, "discount of GAE").range(0, 1);
   s.add(p + ".lambda", &c.lambda, "lambda of GAE").range(0, 1);
-  s.add(p + ".whiten_advantages", &c.whiten_advantages, "normalize advantages over the kept tokens");
+  s.add(p + ".whiten_advantages", &c.whiten_advantages, "normalize advantages over the kept tokens (group: over the samples)");
+  s.add(p + ".advantage_std_floor", &c.advantage_std_floor,
+        "the smallest std that whitening divides by, so a batch of near-equal outcomes is not blown up to a full-size update")
+      .range(1e-8, 1e6);
   s.add(p + ".clip", &c.clip, "clip range of the policy ratio").range(0, 10);
   s.add(p + ".value_clip", &c.value_clip, "clip range of values around the old values; 0 = off").range(0, 1e6);
   s.add(p + ".value_coef", &c.value_coef, "weight of the value loss").range(0, 1e3);

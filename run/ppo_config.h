@@ -17,10 +17,14 @@ namespace stepcoder::run {
 struct PpoConfig {
   int prompts_per_step = 8;
   int samples_per_prompt = 4;   // K completions of each prompt
-  std::string advantage = "gae";  // "gae" (value baseline) or "group" (mean of the prompt's K samples)
+  // "gae" (value baseline, KL in the rewards) or "group" (outcome minus the mean of the prompt's
+  // K samples, on every token; KL as a loss term).
+  std::string advantage = "gae";
   double gamma = 1.0;
   double lambda = 0.95;
   bool whiten_advantages = true;
+  double advantage_std_floor = 0.1;  // whitening divides by max(std, this); 0.1 is a third of the
+                                     // smallest gap in the outcome table
   double clip = 0.2;            // policy ratio clip
   double value_clip = 0.2;      // value clip around the old values; 0 = unclipped
   double value_coef = 0.5;

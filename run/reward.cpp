@@ -56,9 +56,14 @@ std::vector<size_t> error_line_tokens(const sandbox::JudgeResult& result, const 
     if (t.crash_line > 0) bad.insert(t.crash_line);
   std::vector<size_t> hit;
   if (bad.empty()) return hit;
+  // The first named line that holds a completion token: errors in the prompt, and the errors
+  // that follow from the first one, are not the sample's to answer for.
   const std::vector<int> lines = token_lines(program, completion_start, spans);
+  int first = 0;
+  for (int line : lines)
+    if (line > 0 && bad.count(line) && (first == 0 || line < first)) first = line;
   for (size_t t = 0; t < lines.size(); ++t)
-    if (lines[t] > 0 && bad.count(lines[t])) hit.push_back(t);
+    if (first > 0 && lines[t] == first) hit.push_back(t);
   return hit;
 }
 

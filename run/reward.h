@@ -27,12 +27,13 @@ double outcome_value(const RewardConfig& c, sandbox::Verdict v);
 double adaptive_bonus(const RewardConfig& c, const sandbox::JudgeResult& result);
 // 1-based program line of each token's first non-blank byte; 0 for blank tokens.
 std::vector<int> token_lines(const std::string& program, size_t completion_start, const Spans& spans);
-// The tokens that RLTF's error-line penalty hits: those whose line an error diagnostic (outside
-// the tests) or a crash names. Blank tokens are spared.
+// The tokens that RLTF's error-line penalty hits: those on the first line of the completion that
+// an error diagnostic (outside the tests) or a crash names. Blank tokens are spared.
 std::vector<size_t> error_line_tokens(const sandbox::JudgeResult& result, const std::string& program,
                                       size_t completion_start, const Spans& spans);
-// Everything but the KL term, summed over the completion's tokens. No tokens: no reward (there
-// is no token to put it on).
+// Everything but the KL term, summed over the completion's tokens: the outcome, the adaptive
+// bonus and the error-line penalty (which the trainer adds to advantages, not to rewards). No
+// tokens: no reward (there is no token to put it on).
 double task_reward(const RewardConfig& c, const sandbox::JudgeResult& result, const std::string& program,
                    size_t completion_start, const Spans& spans);
 

@@ -22,17 +22,16 @@ Gae compute_gae(const torch::Tensor& rewards, const torch::Tensor& values, const
   return Gae{adv, (adv + v) * m};
 }
 
-torch::Tensor group_advantages(const torch::Tensor& rewards, const torch::Tensor& valid, int64_t group) {
+torch::Tensor group_advantages(const torch::Tensor& scores, const torch::Tensor& valid, int64_t group,
+                               double std_floor) {
   torch::NoGradGuard no_grad;
-  auto m = valid.to(torch::kFloat32);
-  auto r = rewards.to(torch::kFloat32) * m;                // (B, T)
-  auto to_go = r.flip({1}).cumsum(1).flip({1});            // (B, T) sum of rewards from t on
-  auto total = r.sum(1);                                   // (B)
-  auto baseline = total.view({-1, group}).mean(1, true).expand({-1, group}).reshape({-1});  // (B)
-  return (to_go - baseline.unsqueeze(1)) * m;
+  auto s = scores.to(torch::kFloat32).reshape({-1});                        // (B)
+  auto centered = (s.view({-1, group}) - s.view({-1, group}).mean(1, true)).reshape({-1});  // (B)
+  if (std_floor >= 0) centered = scale_by_std(centered, torch::ones_like(centered), std_floor);
+  return centered.unsqueeze(1) * valid.to(torch::kFloat32);                // (B, T)
 }
 
-torch::Tensor scale_by_std(const torch::Tensor& x, const torch::Tensor& keep, double eps) {
+torch::Tensor scale_by_std(const torch::Tensor& x, const torch::Tensor& keep, double floor) {
   torch::NoGradGuard no_grad;
   auto k = keep.to(x.dtype());
   const double n = k.sum().item<double>();
@@ -40,15 +39,15 @@ torch::Tensor scale_by_std(const torch::Tensor& x, const torch::Tensor& keep, do
   auto kept = x * k;
   auto mean = kept.sum() / n;
   auto var = ((x - mean) * k).pow(2).sum() / (n - 1);
-  return kept / (var.sqrt() + eps);
+  return kept / var.sqrt().clamp_min(floor);
 }
 
-torch::Tensor whiten(const torch::Tensor& x, const torch::Tensor& keep, double eps) {
+torch::Tensor whiten(const torch::Tensor& x, const torch::Tensor& keep, double floor) {
   torch::NoGradGuard no_grad;
   auto k = keep.to(x.dtype());
   const double n = k.sum().item<double>();
   if (n < 1) return torch::zeros_like(x);
-  return scale_by_std((x - (x * k).sum() / n) * k, keep, eps);
+  return scale_by_std((x - (x * k).sum() / n) * k, keep, floor);
 }
 
 }  // namespace stepcoder::trainer

@@ -78,6 +78,8 @@ Json ppo_line(int64_t step, double seconds, const Rollout& r, const PpoUpdateSta
           {key::kVerdicts, verdict_counts(s)}, {key::kKl, s.mean_kl}, {key::kKlCoef, kl_coef},
           {key::kEntropy, u.entropy}, {key::kClipFraction, u.clip_fraction}, {key::kApproxKl, u.approx_kl},
           {key::kPolicyLoss, u.policy_loss}, {key::kValueLoss, u.value_loss}, {key::kGradNorm, u.grad_norm},
+          {key::kGradNormPolicy, u.grad_norm_policy}, {key::kGradNormSft, u.grad_norm_sft},
+          {key::kGradCosine, u.grad_cosine}, {key::kKlLoss, u.kl_loss},
           {key::kEpochs, u.epochs}, {key::kSftLoss, u.sft_loss}, {key::kKeptFraction, s.kept_fraction},
           {key::kMixedVerdictShare, s.mixed_verdict_share}, {key::kCoverageShare, s.coverage_share},
           {key::kCompletions, s.completions}, {key::kTokens, s.tokens},
@@ -109,8 +111,10 @@ Expected<bool> PpoTrainer::Impl::step_once(Progress& bar) {
   prepare_advantages(r->batch, cfg.ppo);
   auto sft = supervised_data();
   if (!sft) return Error(sft.error());
+  const double kl_loss_coef = kl_in_loss(cfg.ppo) && cfg.ppo.rewards.kl ? kl.coef() : 0.0;
   auto u = ppo_update(policy, *opt, r->batch, cfg.ppo, scoring_temperature(sc),
-                      mix_seed(static_cast<uint64_t>(cfg.train.seed), static_cast<uint64_t>(s), 2), *sft);
+                      mix_seed(static_cast<uint64_t>(cfg.train.seed), static_cast<uint64_t>(s), 2), *sft,
+                      kl_loss_coef);
   if (!u) return Error("step " + std::to_string(s) + ": " + u.error());
   const double update_s = seconds_since(t_update), kl_coef = kl.coef();
   kl.update(r->stats.mean_kl, r->stats.completions);

@@ -217,7 +217,7 @@ Status PpoTrainer::Impl::open_outputs() {
     return Error(st.error());
   if (Status st = metrics.open(layout.metrics()); !st) return st;
   metrics.on_line = opts.on_metrics;
-  chain = make_reward_chain(cfg.ppo.rewards, &kl);
+  chain = make_reward_chain(cfg.ppo.rewards, kl_in_loss(cfg.ppo) ? nullptr : &kl);
   if (model_ready && !opts.resume) return save_reference();
   return {};
 }

@@ -16,10 +16,10 @@ void AdaptiveReward::apply(const RewardInput& in, torch::Tensor& rewards) {
   if (T > 0) rewards[T - 1] += run::adaptive_bonus(c_, in.result);
 }
 
-void ErrorLineReward::apply(const RewardInput& in, torch::Tensor& rewards) {
-  auto acc = rewards.accessor<float, 1>();
+void ErrorLineReward::apply(const RewardInput& in, torch::Tensor& shaping) {
+  auto acc = shaping.accessor<float, 1>();
   for (size_t t : run::error_line_tokens(in.result, in.program, in.completion_start, in.spans))
-    if (static_cast<int64_t>(t) < rewards.size(0)) acc[static_cast<int64_t>(t)] -= static_cast<float>(penalty_);
+    if (static_cast<int64_t>(t) < shaping.size(0)) acc[static_cast<int64_t>(t)] -= static_cast<float>(penalty_);
 }
 
 KlController::KlController(const run::RewardConfig& c)
@@ -34,6 +34,12 @@ void KlController::update(double observed_kl, int64_t completions) {
 void KlPenalty::apply(const RewardInput& in, torch::Tensor& rewards) {
   if (!in.logprobs.defined() || !in.ref_logprobs.defined()) return;
   auto kl = (in.logprobs - in.ref_logprobs).to(torch::kFloat32).cpu();  // (T)
+  if (in.keep) {
+    auto keep = torch::zeros_like(kl);
+    auto k = keep.accessor<float, 1>();
+    for (int64_t t = 0; t < keep.size(0) && t < static_cast<int64_t>(in.keep->size()); ++t) k[t] = (*in.keep)[t];
+    kl = kl * keep;
+  }
   rewards -= ctl_->coef() * kl;
 }
 
@@ -42,19 +48,21 @@ RewardChain& RewardChain::add(std::unique_ptr<RewardTerm> t) {
   return *this;
 }
 
-torch::Tensor RewardChain::compute(const RewardInput& in, std::map<std::string, double>* breakdown) {
+Shaped RewardChain::compute(const RewardInput& in, std::map<std::string, double>* breakdown) {
   torch::NoGradGuard no_grad;
-  auto rewards = torch::zeros({static_cast<int64_t>(in.spans.size())}, torch::kFloat32);  // (T)
+  const int64_t T = static_cast<int64_t>(in.spans.size());
+  Shaped out{torch::zeros({T}, torch::kFloat32), torch::zeros({T}, torch::kFloat32)};
   for (auto& term : terms_) {
+    torch::Tensor& into = term->placement() == Placement::Reward ? out.rewards : out.shaping;
     if (!breakdown) {
-      term->apply(in, rewards);
+      term->apply(in, into);
       continue;
     }
-    const double before = rewards.sum().item<double>();
-    term->apply(in, rewards);
-    (*breakdown)[term->name()] += rewards.sum().item<double>() - before;
+    const double before = into.sum().item<double>();
+    term->apply(in, into);
+    (*breakdown)[term->name()] += into.sum().item<double>() - before;
   }
-  return rewards;
+  return out;
 }
 
 void RewardChain::reset() {
@@ -71,9 +79,11 @@ RewardChain make_reward_chain(const run::RewardConfig& c, const KlController* kl
   RewardChain chain;
   if (c.outcome) chain.add(std::make_unique<OutcomeReward>(c));
   if (c.adaptive) chain.add(std::make_unique<AdaptiveReward>(c));
-  if (c.error_lines) chain.add(std::make_unique<ErrorLineReward>(c.error_line_penalty));
   if (c.kl && kl) chain.add(std::make_unique<KlPenalty>(kl));
+  if (c.error_lines) chain.add(std::make_unique<ErrorLineReward>(c.error_line_penalty));
   return chain;
 }
+
+bool kl_in_loss(const run::PpoConfig& c) { return c.advantage == "group"; }
 
 }  // namespace stepcoder::trainer

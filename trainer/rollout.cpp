@@ -81,21 +81,23 @@ void shape_rewards(RolloutContext& ctx, const std::vector<tasks::Problem>& probl
                    const std::vector<Judged>& judged, Rollout& r) {
   PpoBatch& b = r.batch;
   b.rewards = torch::zeros_like(b.valid);  // (N, L-1)
+  b.shaping = torch::zeros_like(b.valid);
   for (size_t i = 0; i < done.size(); ++i) {
     const tasks::Problem& p = problems[i / K];
     const int64_t P = static_cast<int64_t>(prompts[i].size()), T = static_cast<int64_t>(done[i].tokens.size());
     const std::string program = p.program(done[i].text);
     const auto spans = byte_ranges(done[i]);
     auto lp = b.old_logprobs[i].narrow(0, P - 1, T), ref = b.ref_logprobs[i].narrow(0, P - 1, T);  // (T)
-    RewardInput in{judged[i].result, program, p.prompt.size(), spans, lp, ref};
+    RewardInput in{judged[i].result, program, p.prompt.size(), spans, lp, ref, &judged[i].executed};
     std::map<std::string, double> terms;
-    torch::Tensor rw = ctx.rewards.compute(in, &terms);  // (T)
+    Shaped rw = ctx.rewards.compute(in, &terms);  // (T) each
     for (const auto& [name, v] : terms) r.stats.reward_terms[name] += v;
-    b.rewards[i].narrow(0, P - 1, T).copy_(rw);
+    b.rewards[i].narrow(0, P - 1, T).copy_(rw.rewards);
+    b.shaping[i].narrow(0, P - 1, T).copy_(rw.shaping);
     Episode& e = r.episodes[i];
     e.problem = static_cast<int>(i / K), e.completion = done[i].text;
     e.verdict = judged[i].result.verdict, e.pass_ratio = judged[i].result.pass_ratio;
-    e.tokens = static_cast<int>(T), e.reward = rw.sum().item<double>();
+    e.tokens = static_cast<int>(T), e.reward = (rw.rewards.sum() + rw.shaping.sum()).item<double>();
     e.kl = (lp - ref).sum().item<double>();
     e.kept_fraction = T ? b.fgo_mask[i].narrow(0, P - 1, T).mean().item<double>() : 1.0;
     e.coverage = judged[i].coverage, e.message = judged[i].result.message;

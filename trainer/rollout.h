@@ -47,8 +47,8 @@ struct Episode {
   sandbox::Verdict verdict = sandbox::Verdict::CompileError;
   double pass_ratio = 0;
   int tokens = 0;
-  double reward = 0;         // summed over tokens, KL included
-  double task_reward = 0;    // the same without the KL term
+  double reward = 0;         // summed over tokens, rewards and shaping, KL reward included
+  double task_reward = 0;    // the same without the KL term (run::task_reward)
   double kl = 0;             // summed log p - log p_ref
   double kept_fraction = 1;  // tokens in the FGO mask
   bool coverage = false;     // whether a coverage map came back

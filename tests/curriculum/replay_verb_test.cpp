@@ -51,7 +51,8 @@ run::EpisodeRow judged_row(sandbox::Judge& judge, const tasks::Problem& staged, 
   run::EpisodeRow row;
   row.step = index / 2, row.index = index % 2, row.task_id = staged.task_id, row.stage = stage, row.stages = stages;
   row.prompt = staged.prompt, row.completion = completion, row.verdict = sandbox::verdict_name(j.result.verdict);
-  row.task_reward = chain.compute(in).sum().item<double>(), row.reward = row.task_reward;
+  const trainer::Shaped shaped = chain.compute(in);
+  row.task_reward = (shaped.rewards.sum() + shaped.shaping.sum()).item<double>(), row.reward = row.task_reward;
   row.pass_ratio = j.result.pass_ratio, row.tokens = static_cast<int>(spans.size());
   row.mask = run::mask_text(j.executed);
   std::vector<int> ends;

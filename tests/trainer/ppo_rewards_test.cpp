@@ -1,9 +1,11 @@
 // PPO numerics without a model: the reward table, RLTF adaptive and error-line terms, the KL
 // penalty and its controller, GAE against a hand-computed reference, masked whitening, the
-// mixed-verdict share and the config keys.
+// outcome-only group baseline and its std floor, where KL and the error-line penalty land in
+// the advantages, the mixed-verdict share and the config keys.
 #include <gtest/gtest.h>
 
 #include "trainer/advantages.h"
+#include "trainer/ppo_loss.h"
 #include "run/ppo_config.h"
 #include "trainer/rewards.h"
 #include "trainer/rollout.h"
@@ -14,10 +16,14 @@ namespace {
 using sandbox::Verdict;
 using Spans = std::vector<std::pair<size_t, size_t>>;
 
+// The chain's per-token rewards; its shaping goes to `shaping` when given.
 torch::Tensor run_chain(RewardChain& chain, const sandbox::JudgeResult& r, const std::string& program,
-                        size_t start, const Spans& spans, torch::Tensor lp = {}, torch::Tensor ref = {}) {
-  RewardInput in{r, program, start, spans, lp, ref};
-  return chain.compute(in);
+                        size_t start, const Spans& spans, torch::Tensor lp = {}, torch::Tensor ref = {},
+                        torch::Tensor* shaping = nullptr, const std::vector<uint8_t>* keep = nullptr) {
+  RewardInput in{r, program, start, spans, lp, ref, keep};
+  Shaped out = chain.compute(in);
+  if (shaping) *shaping = out.shaping;
+  return out.rewards;
 }
 
 sandbox::JudgeResult result(Verdict v, double pass_ratio = 0) {
@@ -70,24 +76,28 @@ TEST(PpoRewardsTest, TokenLinesFollowTheFirstNonBlankByte) {
   EXPECT_EQ(lines, (std::vector<int>{2, 2, 2, 2, 2, 0, 3, 3, 3, 0, 4, 0}));
 }
 
-TEST(PpoRewardsTest, ErrorLinePenaltyLandsOnTheDiagnosedAndCrashedLines) {
+TEST(PpoRewardsTest, ErrorLinePenaltyIsShapingOnTheFirstErrorLineOfTheCompletion) {
   ErrorLineCase k;
   run::RewardConfig c;
   c.kl = false, c.outcome = false, c.error_lines = true;
   RewardChain chain = make_reward_chain(c, nullptr);
   auto r = result(Verdict::CompileError);
+  r.diagnostics.push_back({4, 1, "error", "expected '}'", false});  // follows from line 3's error
   r.diagnostics.push_back({3, 10, "error", "'y' was not declared in this scope", false});
+  r.diagnostics.push_back({1, 3, "error", "in the prompt", false});
   r.diagnostics.push_back({2, 7, "warning", "unused variable 'x'", false});
   r.diagnostics.push_back({0, 0, "error", "in the tests", true});
-  auto rw = run_chain(chain, r, k.prompt + k.completion, k.prompt.size(), k.spans);  // (12)
+  torch::Tensor shaping;
+  auto rw = run_chain(chain, r, k.prompt + k.completion, k.prompt.size(), k.spans, {}, {}, &shaping);  // (12)
+  EXPECT_EQ(rw.abs().sum().item<float>(), 0.0f);  // nothing enters the returns
   for (int t = 0; t < 12; ++t)
-    EXPECT_FLOAT_EQ(rw[t].item<float>(), (t >= 6 && t <= 8) ? -0.3f : 0.0f) << "token " << t;
+    EXPECT_FLOAT_EQ(shaping[t].item<float>(), (t >= 6 && t <= 8) ? -0.3f : 0.0f) << "token " << t;
 
   auto crash = result(Verdict::RuntimeError);
   crash.tests.resize(1);
   crash.tests[0].crash_line = 4;
-  rw = run_chain(chain, crash, k.prompt + k.completion, k.prompt.size(), k.spans);
-  for (int t = 0; t < 12; ++t) EXPECT_FLOAT_EQ(rw[t].item<float>(), t == 10 ? -0.3f : 0.0f) << "token " << t;
+  run_chain(chain, crash, k.prompt + k.completion, k.prompt.size(), k.spans, {}, {}, &shaping);
+  for (int t = 0; t < 12; ++t) EXPECT_FLOAT_EQ(shaping[t].item<float>(), t == 10 ? -0.3f : 0.0f) << "token " << t;
 }
 
 TEST(PpoRewardsTest, KlPenaltyPerTokenAndAdaptiveCoefficient) {
@@ -100,6 +110,12 @@ TEST(PpoRewardsTest, KlPenaltyPerTokenAndAdaptiveCoefficient) {
                       torch::tensor({-1.5f, -1.0f}));
   EXPECT_NEAR(rw[0].item<float>(), -0.05, 1e-6);
   EXPECT_NEAR(rw[1].item<float>(), 0.1, 1e-6);
+  // A token that FGO masks adds no KL to the returns of the executed tokens before it.
+  const std::vector<uint8_t> keep{1, 0};
+  rw = run_chain(chain, result(Verdict::Passed), "ab", 0, {{0, 1}, {1, 2}}, torch::tensor({-1.0f, -2.0f}),
+                 torch::tensor({-1.5f, -1.0f}), nullptr, &keep);
+  EXPECT_NEAR(rw[0].item<float>(), -0.05, 1e-6);
+  EXPECT_EQ(rw[1].item<float>(), 0.0f);
 
   kl.update(/*observed_kl=*/100.0, /*completions=*/10);  // fixed: unchanged
   EXPECT_DOUBLE_EQ(kl.coef(), 0.1);
@@ -116,7 +132,7 @@ TEST(PpoRewardsTest, ChainOrderAndBreakdown) {
   c.adaptive = c.error_lines = true;
   KlController kl(c);
   RewardChain chain = make_reward_chain(c, &kl);
-  EXPECT_EQ(chain.describe(), "outcome -> adaptive -> error_lines -> kl");
+  EXPECT_EQ(chain.describe(), "outcome -> adaptive -> kl -> error_lines");
   std::map<std::string, double> parts;
   auto r = result(Verdict::Failed, 0.5);
   RewardInput in{r, "ab", 0, {{0, 1}, {1, 2}}, torch::zeros({2}), torch::zeros({2})};
@@ -153,27 +169,93 @@ TEST(PpoAdvantagesTest, WhiteningUsesOnlyKeptTokens) {
   EXPECT_EQ(whiten(x, torch::zeros({4})).abs().sum().item<float>(), 0.0f);
 }
 
-TEST(PpoAdvantagesTest, GroupBaselineIsTheMeanReturnOfThePromptsSamples) {
-  // Two prompts x K=2, three positions; row 3 has a padded last position (its reward ignored).
-  // Prompt 0: one pass (+1), one fail (-1) -> +-1 on every token. Prompt 1: both end at 0.5,
-  // row 2 with a per-token penalty of -0.1 on its first token.
-  auto rewards = torch::tensor({0.0f, 0.0f, 1.0f,  0.0f, 0.0f, -1.0f,
-                                -0.1f, 0.0f, 0.5f,  0.0f, 0.5f, 7.0f}).view({4, 3});
+TEST(PpoAdvantagesTest, GroupBaselineIsTheScoreMinusTheGroupMeanOnEveryToken) {
+  // Two prompts x K=2, three positions; row 3's last position is padding.
+  auto scores = torch::tensor({1.0f, -1.0f, 0.4f, 0.5f});
   auto valid = torch::tensor({1.0f, 1.0f, 1.0f,  1.0f, 1.0f, 1.0f,
                               1.0f, 1.0f, 1.0f,  1.0f, 1.0f, 0.0f}).view({4, 3});
-  auto a = group_advantages(rewards, valid, /*group=*/2);
-  // Prompt 1's mean return: (0.4 + 0.5) / 2 = 0.45; reward-to-go of row 2: 0.4, 0.5, 0.5.
-  const float want[4][3] = {{1, 1, 1}, {-1, -1, -1}, {-0.05f, 0.05f, 0.05f}, {0.05f, 0.05f, 0}};
+  auto a = group_advantages(scores, valid, /*group=*/2);  // unscaled
+  const float want[4][3] = {{1, 1, 1}, {-1, -1, -1}, {-0.05f, -0.05f, -0.05f}, {0.05f, 0.05f, 0}};
   for (int b = 0; b < 4; ++b)
     for (int t = 0; t < 3; ++t) EXPECT_NEAR(a[b][t].item<float>(), want[b][t], 1e-5) << b << "," << t;
-  // Scaling keeps zeros at zero and divides by the kept entries' std.
+  // Scaled by the std over rows of the centred scores {1, -1, -0.05, 0.05}.
+  const double sd = std::sqrt((1 + 1 + 0.0025 + 0.0025) / 3.0);
+  auto s = group_advantages(scores, valid, 2, /*std_floor=*/0.1);
+  EXPECT_NEAR(s[0][1].item<float>(), 1.0 / sd, 1e-5);
+  EXPECT_NEAR(s[3][0].item<float>(), 0.05 / sd, 1e-5);
+  EXPECT_EQ(s[3][2].item<float>(), 0.0f);
+}
+
+TEST(PpoAdvantagesTest, TheStdFloorKeepsNearEqualScoresSmall) {
+  auto valid = torch::ones({4, 2});
+  // No group with a mixed outcome: exactly zero, not 0/0.
+  auto same = group_advantages(torch::tensor({-0.3f, -0.3f, 1.0f, 1.0f}), valid, 2, 0.1);
+  EXPECT_EQ(same.abs().sum().item<float>(), 0.0f);
+  // Differences of 0.002 (a pass-ratio bonus, say) stay 0.01-sized under a 0.1 floor; without
+  // it they would be scaled to a full unit.
+  auto tiny = group_advantages(torch::tensor({0.001f, -0.001f, 0.001f, -0.001f}), valid, 2, 0.1);
+  EXPECT_NEAR(tiny[0][0].item<float>(), 0.01, 1e-5);
+  auto unfloored = group_advantages(torch::tensor({0.001f, -0.001f, 0.001f, -0.001f}), valid, 2, 1e-8);
+  EXPECT_GT(unfloored[0][0].item<float>(), 0.8f);
   auto x = torch::tensor({0.0f, 2.0f, -2.0f, 50.0f});
   auto keep = torch::tensor({1.0f, 1.0f, 1.0f, 0.0f});
-  auto sc = scale_by_std(x, keep);
+  auto sc = scale_by_std(x, keep);  // std of {0, 2, -2} is 2; zeros stay zero
   EXPECT_EQ(sc[0].item<float>(), 0.0f);
-  EXPECT_NEAR(sc[1].item<float>(), 1.0, 1e-5);  // std of {0, 2, -2} is 2
-  EXPECT_NEAR(sc[2].item<float>(), -1.0, 1e-5);
+  EXPECT_NEAR(sc[1].item<float>(), 1.0, 1e-5);
   EXPECT_EQ(sc[3].item<float>(), 0.0f);
+  EXPECT_NEAR(scale_by_std(x, keep, /*floor=*/4.0)[1].item<float>(), 0.5, 1e-5);
+}
+
+// A batch of two prompts x K=2 with three completion tokens each, as a rollout lays it out.
+PpoBatch batch_of(const torch::Tensor& rewards, const torch::Tensor& shaping, const torch::Tensor& fgo_mask) {
+  PpoBatch b;
+  b.ids = torch::zeros({4, 4}, torch::kInt64);
+  b.valid = torch::ones({4, 3});
+  b.fgo_mask = fgo_mask;
+  b.rewards = rewards, b.shaping = shaping;
+  b.old_values = torch::zeros({4, 3});
+  return b;
+}
+
+TEST(PpoAdvantagesTest, GroupAdvantageIgnoresPerTokenTermsAndAddsShapingOnItsTokensOnly) {
+  run::PpoConfig c;
+  c.advantage = "group", c.samples_per_prompt = 2, c.whiten_advantages = false;
+  // Outcomes on the last token; rows 0 and 1 differ. The error-line shaping of row 1 sits on its
+  // middle token only.
+  auto rewards = torch::tensor({0.0f, 0.0f, 1.0f,  0.0f, 0.0f, -1.0f,
+                                0.0f, 0.0f, -0.3f, 0.0f, 0.0f, -0.3f}).view({4, 3});
+  auto shaping = torch::zeros({4, 3});
+  shaping[1][1] = -0.3f;
+  PpoBatch b = batch_of(rewards, shaping, torch::ones({4, 3}));
+  prepare_advantages(b, c);
+  const float want[4][3] = {{1, 1, 1}, {-1, -1.3f, -1}, {0, 0, 0}, {0, 0, 0}};
+  for (int r = 0; r < 4; ++r)
+    for (int t = 0; t < 3; ++t) EXPECT_NEAR(b.advantages[r][t].item<float>(), want[r][t], 1e-5) << r << "," << t;
+}
+
+TEST(PpoAdvantagesTest, TheKlOfAMaskedTokenDoesNotMoveTheExecutedTokensBeforeIt) {
+  // Row 0's last token is unexecuted (FGO). However far its log-prob drifts from the
+  // reference, the GAE advantages of the two executed tokens before it stay the same.
+  run::RewardConfig rc;
+  rc.kl_coef = 0.1;
+  KlController kl(rc);
+  RewardChain chain = make_reward_chain(rc, &kl);
+  run::PpoConfig c;
+  c.advantage = "gae", c.whiten_advantages = false, c.gamma = 1.0, c.lambda = 1.0;
+  const std::vector<uint8_t> keep{1, 1, 0};
+  auto advantages_with = [&](float drift) {
+    auto rw = run_chain(chain, result(Verdict::Passed), "abc", 0, {{0, 1}, {1, 2}, {2, 3}},
+                        torch::tensor({-1.0f, -1.0f, -1.0f + drift}), torch::tensor({-1.2f, -1.0f, -1.0f}),
+                        nullptr, &keep);  // (3)
+    PpoBatch b = batch_of(rw.repeat({4}).view({4, 3}), torch::Tensor(),
+                          torch::tensor(std::vector<float>{1, 1, 0}).repeat({4}).view({4, 3}));
+    prepare_advantages(b, c);
+    return b.advantages[0];
+  };
+  auto calm = advantages_with(0.0f), drifted = advantages_with(3.0f);
+  EXPECT_NEAR(calm[0].item<float>(), 1.0 - 0.02, 1e-5);  // outcome, minus token 0's own KL
+  EXPECT_NEAR(drifted[0].item<float>(), calm[0].item<float>(), 1e-6);
+  EXPECT_NEAR(drifted[1].item<float>(), calm[1].item<float>(), 1e-6);
 }
 
 TEST(PpoRolloutStatsTest, MixedVerdictShare) {
@@ -189,6 +271,8 @@ TEST(PpoConfigTest, KeysAreDeclaredAndLoaded) {
   ConfigSchema s;
   describe(c, s, "ppo");
   EXPECT_TRUE(s.has("ppo.rewards.kl_target"));
+  EXPECT_TRUE(s.has("ppo.advantage_std_floor"));
+  EXPECT_DOUBLE_EQ(c.advantage_std_floor, 0.1);
   Status st = s.load_text("ppo:\n  lambda: 0.9\n  rewards:\n    adaptive: true\n    failed: -0.5\n", "t.yaml");
   ASSERT_TRUE(st) << st.error();
   EXPECT_DOUBLE_EQ(c.lambda, 0.9);

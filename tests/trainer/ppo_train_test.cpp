@@ -148,6 +148,7 @@ TEST_F(PpoTrainTest, WritesMetricsEpisodesAndCheckpoints) {
     EXPECT_EQ(n, 4);
     for (const char* k : {"reward", "task_reward", "pass_rate", "kl", "kl_coef", "entropy", "clip_fraction",
                           "approx_kl", "policy_loss", "value_loss", "kept_fraction", "mixed_verdict_share",
+                          "grad_norm_policy", "grad_norm_sft", "grad_cosine", "kl_loss",
                           "coverage_share", "tokens_per_s", "curriculum"})
       EXPECT_TRUE(ppo[i].contains(k)) << k;
     for (const char* k : {"sample", "judge", "score", "update"}) EXPECT_GE(ppo[i]["time"][k].get<double>(), 0.0) << k;
@@ -182,6 +183,17 @@ TEST_F(PpoTrainTest, WritesMetricsEpisodesAndCheckpoints) {
   auto clash = run("a", 3, false);
   ASSERT_FALSE(clash);
   EXPECT_NE(clash.error().find("--resume"), std::string::npos) << clash.error();
+}
+
+TEST_F(PpoTrainTest, TheGroupBaselineTakesItsKlAsALossTerm) {
+  cfg_.ppo.advantage = "group", cfg_.ppo.value_coef = 0;
+  auto s = run("g", 3, false);
+  ASSERT_TRUE(s) << s.error();
+  const auto ppo = metrics("g", "ppo");
+  ASSERT_EQ(ppo.size(), 3u);
+  for (const Json& line : ppo) EXPECT_GT(line["kl_loss"].get<double>(), 0.0);  // the policy left the reference
+  EXPECT_FALSE(ppo[2]["reward_terms"].contains("kl"));
+  for (const auto& e : rows("g")) EXPECT_EQ(e.reward, e.task_reward) << e.step;  // no KL among the rewards
 }
 
 TEST_F(PpoTrainTest, ResumeEndsWithTheModelAndEpisodesOfAnUninterruptedRun) {

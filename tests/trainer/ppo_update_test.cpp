@@ -1,7 +1,11 @@
-// PPO with a model: the FGO mask gives unexecuted tokens exactly zero gradient, a few PPO
+// PPO with a model: the FGO mask gives unexecuted tokens exactly zero gradient, the group
+// baseline's KL loss reaches every valid token and vanishes at the reference, a few PPO
 // updates against a fake judge that passes one fixed answer raise that answer's probability,
-// and the supervised term (ppo.sft_coef) lowers the reference solutions' cross-entropy.
+// and the supervised term (ppo.sft_coef) lowers the reference solutions' cross-entropy, with the
+// two gradients' norms and cosine reported.
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "model/sampling.h"
 #include "tests/model/test_corpus.h"
@@ -51,6 +55,39 @@ TEST(PpoLossTest, UnexecutedTokensGetExactlyZeroGradient) {
   // Ratios far outside the clip range: every kept token counts as clipped.
   b.old_logprobs = lp.detach() - 1.0;
   EXPECT_DOUBLE_EQ(ppo_loss(lp, values, entropy, b, c).clip_fraction, 1.0);
+}
+
+TEST(PpoLossTest, KlLossReachesEveryValidTokenAndVanishesAtTheReference) {
+  torch::manual_seed(4);
+  const int64_t B = 2, T = 4, V = 5;
+  auto logits = torch::randn({B, T, V}, torch::requires_grad());
+  auto targets = torch::randint(V, {B, T}, torch::kInt64);
+  auto lp = torch::log_softmax(logits, -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);  // (B, T)
+  PpoBatch b;
+  b.valid = torch::tensor({1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 0.f, 0.f}).view({B, T});
+  b.fgo_mask = torch::tensor({1.f, 0.f, 0.f, 1.f, 0.f, 1.f, 1.f, 1.f}).view({B, T});
+  b.old_logprobs = lp.detach(), b.old_values = torch::zeros({B, T});
+  b.advantages = torch::zeros({B, T}), b.returns = torch::zeros({B, T});
+  b.ref_logprobs = lp.detach();
+  run::PpoConfig c;
+  c.value_coef = 0;
+  auto zero = torch::zeros({B, T});
+  PpoLoss at_ref = ppo_loss(lp, zero, zero, b, c, /*kl_coef=*/0.5);
+  EXPECT_NEAR(at_ref.kl.item<double>(), 0.0, 1e-7);
+  b.ref_logprobs = lp.detach() + 0.7 * torch::randn({B, T});
+  b.ref_logprobs.masked_fill_(b.valid < 0.5, 1e9);  // padding must not overflow into anything
+  PpoLoss l = ppo_loss(lp, zero, zero, b, c, /*kl_coef=*/0.5);
+  EXPECT_GT(l.kl.item<double>(), 0.0);
+  ASSERT_TRUE(std::isfinite(l.total.item<double>()));
+  l.total.backward();
+  auto g = logits.grad();
+  for (int64_t i = 0; i < B; ++i)
+    for (int64_t t = 0; t < T; ++t) {
+      const float norm = g[i][t].abs().sum().item<float>();
+      if (b.valid[i][t].item<float>() > 0) EXPECT_GT(norm, 0.0f) << "valid token " << i << "," << t;  // FGO-masked too
+      else EXPECT_EQ(norm, 0.0f) << "padding " << i << "," << t;
+    }
+  EXPECT_EQ(ppo_loss(lp, zero, zero, b, c).kl.item<double>(), 0.0);  // off by default
 }
 
 // Passes exactly one program: the prompt followed by one fixed token.
@@ -226,8 +263,17 @@ TEST(PpoUpdateTest, SupervisedTermLowersTheReferenceCrossEntropy) {
     for (uint64_t seed = 1; seed <= 3; ++seed) {
       auto u = ppo_update(m, opt, r->batch, cc, 1.0, seed, d);
       ASSERT_TRUE(u) << u.error();
-      if (coef > 0) EXPECT_GT(u->sft_loss, 0.0);
-      else EXPECT_EQ(u->sft_loss, 0.0);
+      EXPECT_GT(u->grad_norm_policy, 0.0);
+      if (coef > 0) {
+        EXPECT_GT(u->sft_loss, 0.0);
+        EXPECT_GT(u->grad_norm_sft, 0.0);
+        EXPECT_LE(std::fabs(u->grad_cosine), 1.0 + 1e-6);
+        EXPECT_NE(u->grad_cosine, 0.0);
+      } else {
+        EXPECT_EQ(u->sft_loss, 0.0);
+        EXPECT_EQ(u->grad_norm_sft, 0.0);
+        EXPECT_EQ(u->grad_norm_policy, u->grad_norm);
+      }
     }
   };
   model::Transformer plain = fresh(), off = fresh(), on = fresh();

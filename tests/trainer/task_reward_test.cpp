@@ -14,7 +14,8 @@ double chain_reward(const run::RewardConfig& c, const sandbox::JudgeResult& r, c
                     size_t start, const std::vector<std::pair<size_t, size_t>>& spans) {
   trainer::RewardChain chain = trainer::make_reward_chain(c, /*kl=*/nullptr);
   trainer::RewardInput in{r, program, start, spans, torch::Tensor(), torch::Tensor()};
-  return chain.compute(in).sum().item<double>();
+  const trainer::Shaped s = chain.compute(in);
+  return (s.rewards.sum() + s.shaping.sum()).item<double>();
 }
 
 TEST(TaskReward, AgreesWithTheTrainersChainWithoutKl) {
