@@ -131,8 +131,8 @@ void add_eval_verb(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("eval", "pass@1 / pass@k of a checkpoint in the judge");
   cmd->add_option("config", a->config, "YAML config (sft files, eval, sampling, sandbox)")->required();
   cmd->add_option("--checkpoint", a->checkpoint, "checkpoint (default: RUN_DIR/checkpoints/best.pt)");
-  auto* split = cmd->add_option("--split", a->split, "train, valid or test (default: eval.split)")
-                    ->check(CLI::IsMember({"train", "valid", "test"}));
+  auto* split = cmd->add_option("--split", a->split, "train, select, valid or test (default: eval.split)")
+                    ->check(CLI::IsMember({"train", "select", "valid", "test"}));
   cmd->add_option("--data", a->data, "evaluate the problems of this file instead of a split (.jsonl or .jsonl.gz)")
       ->excludes(split);
   cmd->add_option("--format", a->format, "format of --data (default: detected from the first record)")

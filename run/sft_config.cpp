@@ -10,7 +10,7 @@ namespace stepcoder::run {
 
 void describe(SftConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".train_file", &c.train_file, "training problems (project JSONL)");
-  s.add(p + ".valid_file", &c.valid_file, "validation problems: loss and pass@1 during training");
+  s.add(p + ".valid_file", &c.valid_file, "validation problems: the selection subset (select_problems) and the split `valid` of the reports");
   s.add(p + ".test_file", &c.test_file, "held-out problems for `stepcoder eval --split test`");
   s.add(p + ".run_dir", &c.run_dir, "run directory: config, tokenizer, checkpoints, metrics");
   s.add(p + ".steps", &c.steps, "optimizer steps").range(1, 1e9);
@@ -21,16 +21,20 @@ void describe(SftConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".weight_decay", &c.weight_decay, "AdamW weight decay on matrices").range(0, 10);
   s.add(p + ".grad_clip", &c.grad_clip, "global gradient norm clip; 0 = off").range(0, 1e6);
   s.add(p + ".eval_every", &c.eval_every, "steps between validation loss + pass@1; 0 = end only").range(0, 1e9);
-  s.add(p + ".eval_problems", &c.eval_problems, "validation problems judged for pass@1, spread evenly over the split; 0 = all").range(0, 1e7);
+  s.add(p + ".select_problems", &c.select_problems,
+        "validation problems set aside (spread evenly) to choose best.pt; reports of the split `valid` use the others; 0 = choose on the whole split")
+      .range(0, 1e7);
+  s.add(p + ".eval_problems", &c.eval_problems, "problems of the selection subset judged at each evaluation, spread evenly; 0 = all").range(0, 1e7);
   s.add(p + ".val_batches", &c.val_batches, "batches of validation loss").range(1, 1e6);
   s.add(p + ".log_every", &c.log_every, "steps between metrics.jsonl lines").range(1, 1e9);
-  s.add(p + ".time_limit_s", &c.time_limit_s, "stop after this many seconds; 0 = no limit").range(0, 1e9);
+  s.add(p + ".time_limit_s", &c.time_limit_s, "a guard: stop early, with a warning, after this many seconds; 0 = no limit (the run is bounded by steps)").range(0, 1e9);
   s.add(p + ".tokenizer_vocab", &c.tokenizer_vocab, "vocabulary of the tokenizer trained when model.tokenizer is empty").range(300, 1e6);
   s.add(p + ".tokenizer_split_underscore", &c.tokenizer_split_underscore, "split identifiers at '_' (keeps the vocabulary word-level)");
 }
 
 void describe(EvalConfig& c, ConfigSchema& s, const std::string& p) {
-  s.add(p + ".split", &c.split, "problems to evaluate").choices({"train", "valid", "test"});
+  s.add(p + ".split", &c.split, "problems to evaluate (select: sft.select_problems' subset of the validation file; valid: the rest)")
+      .choices({"train", "select", "valid", "test"});
   s.add(p + ".n", &c.n, "samples per problem at temperatures above 0").range(1, 1e4);
   s.add(p + ".temperatures", &c.temperatures, "sampling temperatures; 0 = greedy (one sample)").range(0, 10);
   s.add(p + ".k", &c.k, "k values of pass@k (each at most n)").range(1, 1e4);

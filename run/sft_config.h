@@ -29,16 +29,22 @@ struct SftConfig {
   double weight_decay = 0.1;
   double grad_clip = 1.0;
   int64_t eval_every = 500;    // validation loss and pass@1; 0 = only at the end
-  int eval_problems = 64;      // validation problems judged for pass@1 (0 = all)
+  // The selection subset: validation problems, spread evenly over the split, that choose
+  // best.pt and nothing else. The split "valid" of every report is the rest (0 = no subset:
+  // best.pt is chosen on the whole split, which the reports then share).
+  int select_problems = 64;
+  int eval_problems = 0;       // of those, judged at each evaluation (0 = all)
   int val_batches = 8;         // batches of validation loss
   int64_t log_every = 25;
-  double time_limit_s = 0;     // stop early after this many seconds (0 = no limit)
+  // A guard, not a budget: the run is bounded by `steps`, so every machine trains the same
+  // model; hitting this stops it early with a warning (0 = no limit).
+  double time_limit_s = 0;
   int tokenizer_vocab = 1024;  // when model.tokenizer is empty: train one of this size
   bool tokenizer_split_underscore = true;
 };
 
 struct EvalConfig {
-  std::string split = "test";           // train, valid or test (files from sft.*_file)
+  std::string split = "test";           // train, select, valid or test (files from sft.*_file)
   int n = 10;                           // samples per problem at temperatures > 0
   std::vector<double> temperatures{0.0, 0.4, 0.8};
   std::vector<double> k{1, 5, 10};      // pass@k reported for each k <= n

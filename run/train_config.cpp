@@ -11,9 +11,9 @@ void describe(TrainConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".save_every", &c.save_every, "steps between checkpoints (also written at the end)").range(1, 1e9);
   s.add(p + ".eval_every", &c.eval_every, "steps between held-out greedy pass@1 (also before the first step and at the end); 0 = never").range(0, 1e9);
   s.add(p + ".eval_problems", &c.eval_problems, "problems of eval_split judged for pass@1; 0 = all").range(0, 1e7);
-  s.add(p + ".eval_split", &c.eval_split, "held-out split for pass@1").choices({"valid", "test"});
+  s.add(p + ".eval_split", &c.eval_split, "held-out split for pass@1 (valid: the validation file without sft.select_problems' subset)").choices({"valid", "test"});
   s.add(p + ".seed", &c.seed, "seed of sampling, minibatch order and problem order").range(0, 9e18);
-  s.add(p + ".time_limit_s", &c.time_limit_s, "stop after this many seconds, with a checkpoint; 0 = no limit").range(0, 1e9);
+  s.add(p + ".time_limit_s", &c.time_limit_s, "a guard: stop early, with a checkpoint and a warning, after this many seconds; 0 = no limit (the run is bounded by steps)").range(0, 1e9);
   s.add(p + ".log_every", &c.log_every, "steps between ppo lines of metrics.jsonl").range(1, 1e9);
   s.add(p + ".judge_workers", &c.judge_workers, "judging threads that run beside sampling; 0 = sandbox.workers (0 there = one per core)").range(0, 1024);
 }

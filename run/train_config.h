@@ -29,7 +29,7 @@ struct TrainConfig {
   int eval_problems = 64;       // problems of eval_split judged then; 0 = all
   std::string eval_split = "valid";
   int64_t seed = 1;             // sampling, minibatch order and the problem order
-  double time_limit_s = 0;      // stop (with a checkpoint) after this many seconds; 0 = none
+  double time_limit_s = 0;      // a guard: stop early (checkpoint, warning) after this many seconds; 0 = none
   int64_t log_every = 1;        // steps between `ppo` lines of metrics.jsonl
   int judge_workers = 0;        // judging threads beside sampling; 0 = sandbox.workers
 };

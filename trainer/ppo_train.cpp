@@ -4,6 +4,7 @@
 #include "trainer/ppo_train.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "model/checkpoint.h"
 #include "model/sampling.h"
@@ -25,7 +26,7 @@ Json summary_json(const TrainSummary& s) {
   return {{"first_step", s.first_step}, {"steps", s.steps}, {"seconds", s.seconds},
           {"last_reward", s.last_reward}, {"last_pass_rate", s.last_pass_rate},
           {"last_eval_pass1", s.last_eval_pass1}, {"episodes", s.episodes},
-          {"last_checkpoint", s.last_checkpoint}};
+          {"last_checkpoint", s.last_checkpoint}, {"time_limited", s.time_limited}};
 }
 
 namespace {
@@ -219,6 +220,12 @@ Expected<TrainSummary> PpoTrainer::Impl::train() {
   }
   bar.finish();
   TrainSummary s;
+  if (step < c.steps && c.time_limit_s > 0 && elapsed() >= c.time_limit_s) {
+    s.time_limited = true;
+    std::fprintf(stderr, "warning: train: train.time_limit_s (%.0f s) stopped the run at step %lld of %lld, so this "
+                 "model differs from the one a full run trains (HINT: raise or drop the limit)\n",
+                 c.time_limit_s, static_cast<long long>(step), static_cast<long long>(c.steps));
+  }
   s.first_step = first_step, s.steps = step, s.seconds = seconds_before + elapsed();
   s.last_reward = last_reward, s.last_pass_rate = last_pass_rate, s.last_eval_pass1 = last_eval;
   auto n = store->count();

@@ -42,6 +42,7 @@ struct TrainSummary {
   double last_eval_pass1 = -1;  // -1 when never evaluated
   int64_t episodes = 0;         // rows in episodes.sqlite
   std::string last_checkpoint;
+  bool time_limited = false;    // train.time_limit_s stopped the run before train.steps
 };
 
 class PpoTrainer {

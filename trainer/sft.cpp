@@ -132,10 +132,18 @@ SampleFn sampler_for(Transformer& m, const Tokenizer& tok) {
 }  // namespace
 
 Expected<std::vector<tasks::Problem>> load_split(const run::SftConfig& cfg, const std::string& split) {
-  const std::string& path = split == "train" ? cfg.train_file : split == "valid" ? cfg.valid_file : cfg.test_file;
+  const bool validation = split == "valid" || split == "select";
+  const std::string& path = split == "train" ? cfg.train_file : validation ? cfg.valid_file : cfg.test_file;
   auto set = tasks::load_problems(path);
   if (!set) return Error("loading the " + split + " split: " + set.error());
-  return std::move(set->problems);
+  if (!validation || cfg.select_problems == 0) return std::move(set->problems);
+  auto [select, rest] = split_evenly(std::move(set->problems), cfg.select_problems);
+  if (split == "select") return select;
+  if (rest.empty())
+    return Error("the valid split of " + path + " is empty: sft.select_problems (" +
+                 std::to_string(cfg.select_problems) + ") takes all of its " + std::to_string(select.size()) +
+                 " problems (HINT: lower sft.select_problems)");
+  return rest;
 }
 
 Json summary_json(const SftSummary& s) {
@@ -143,7 +151,8 @@ Json summary_json(const SftSummary& s) {
           {"best_valid_pass1", s.best_valid_pass1}, {"best_step", s.best_step},
           {"best_seconds", s.best_seconds}, {"final_valid_loss", s.final_valid_loss},
           {"parameters", s.parameters}, {"matmul_gflops", s.matmul_gflops},
-          {"best_checkpoint", s.best_checkpoint}, {"last_checkpoint", s.last_checkpoint}};
+          {"best_checkpoint", s.best_checkpoint}, {"last_checkpoint", s.last_checkpoint},
+          {"time_limited", s.time_limited}};
 }
 
 
@@ -196,9 +205,13 @@ Status SftRun::setup() {
   if (Status st = make_dirs(run::RunLayout(c.run_dir).checkpoints()); !st) return Error("sft: " + st.error());
   auto train = load_split(c, "train");
   if (!train) return Error(train.error());
-  auto valid = load_split(c, "valid");
+  run::SftConfig whole = c;  // the validation loss, a diagnostic, reads the whole file
+  whole.select_problems = 0;
+  auto valid = load_split(whole, "valid");
   if (!valid) return Error(valid.error());
-  valid_problems_ = *valid;
+  auto select = load_split(c, "select");
+  if (!select) return Error(select.error());
+  valid_problems_ = *select;
   keep_evenly_spaced(valid_problems_, c.eval_problems);
   auto tok = prepare_tokenizer(cfg_, *train);
   if (!tok) return Error("sft: " + tok.error());
@@ -327,7 +340,13 @@ Expected<SftSummary> SftRun::train() {
       bool last = step_ == c.steps || out_of_time;
       if ((c.eval_every > 0 && step_ % c.eval_every == 0) || last)
         if (Status st = evaluate(step_); !st) return Error(st.error());
-      if (out_of_time) break;
+      if (out_of_time && step_ < c.steps) {
+        summary_.time_limited = true;
+        std::fprintf(stderr, "warning: sft: sft.time_limit_s (%.0f s) stopped the run at step %lld of %lld, so this "
+                     "model differs from the one a full run trains (HINT: raise or drop the limit)\n",
+                     c.time_limit_s, static_cast<long long>(step_), static_cast<long long>(c.steps));
+        break;
+      }
     }
   } catch (const c10::Error& e) {
     return Error("sft: step " + std::to_string(step_) + ": " + e.what_without_backtrace());

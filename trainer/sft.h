@@ -39,11 +39,14 @@ struct SftSummary {
   int64_t parameters = 0;
   double matmul_gflops = 0;
   std::string best_checkpoint, last_checkpoint;
+  bool time_limited = false;     // sft.time_limit_s stopped the run before sft.steps
 };
 
 Expected<SftSummary> run_sft(const run::SftRunConfig& cfg, const SftOptions& opts);
 
-// The problems of a split ("train", "valid", "test") named in cfg.sft.
+// The problems of a split named in cfg.sft: "train", "test", "select" (cfg.select_problems of
+// the validation file, spread evenly: what chooses best.pt) or "valid" (the rest of it, which
+// every report of the validation split reads, so no figure is measured on what chose it).
 Expected<std::vector<tasks::Problem>> load_split(const run::SftConfig& cfg, const std::string& split);
 
 Json summary_json(const SftSummary& s);

@@ -110,9 +110,21 @@ std::string report_text(const EvalReport& r) {
 
 void keep_evenly_spaced(std::vector<tasks::Problem>& problems, int n) {
   if (n <= 0 || static_cast<size_t>(n) >= problems.size()) return;
-  std::vector<tasks::Problem> kept;
-  for (int i = 0; i < n; ++i) kept.push_back(std::move(problems[static_cast<size_t>(i) * problems.size() / n]));
-  problems = std::move(kept);
+  problems = split_evenly(std::move(problems), n).first;
+}
+
+std::pair<std::vector<tasks::Problem>, std::vector<tasks::Problem>> split_evenly(std::vector<tasks::Problem> problems,
+                                                                                 int n) {
+  std::pair<std::vector<tasks::Problem>, std::vector<tasks::Problem>> out;
+  if (n <= 0) {
+    out.second = std::move(problems);
+    return out;
+  }
+  const size_t size = problems.size(), kept = std::min(size, static_cast<size_t>(n));
+  std::vector<bool> chosen(size, false);
+  for (size_t i = 0; i < kept; ++i) chosen[i * size / kept] = true;
+  for (size_t i = 0; i < size; ++i) (chosen[i] ? out.first : out.second).push_back(std::move(problems[i]));
+  return out;
 }
 
 }  // namespace stepcoder::trainer

@@ -57,6 +57,9 @@ Json report_json(const EvalReport& r);
 // Keeps n problems spread evenly over the list (0 or n >= size: all), so a subset of a split
 // ordered by family still samples every family and held-out kind.
 void keep_evenly_spaced(std::vector<tasks::Problem>& problems, int n);
+// The problems keep_evenly_spaced(n) would keep, and the others (0: none kept; n >= size: all).
+std::pair<std::vector<tasks::Problem>, std::vector<tasks::Problem>> split_evenly(std::vector<tasks::Problem> problems,
+                                                                                 int n);
 // A few lines for humans: one per temperature.
 std::string report_text(const EvalReport& r);
 

@@ -51,6 +51,31 @@ TEST(EvalSubsetTest, KeepsProblemsSpreadOverTheWholeSplit) {
   EXPECT_EQ(ids, (std::vector<std::string>{"t0", "t2", "t5", "t7"}));
 }
 
+TEST(EvalSubsetTest, TheSelectionSubsetAndTheReportedValidSplitAreDisjoint) {
+  auto dir = TempDir::create();
+  ASSERT_TRUE(dir);
+  std::vector<tasks::Problem> ps = synthetic_problems(10, 0);
+  ASSERT_TRUE(tasks::write_problems(dir->file("valid.jsonl"), ps));
+  run::SftConfig c;
+  c.valid_file = dir->file("valid.jsonl"), c.select_problems = 4;
+  auto ids = [](const Expected<std::vector<tasks::Problem>>& got) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(got) << got.error();
+    if (got)
+      for (const auto& p : *got) out.push_back(p.task_id);
+    return out;
+  };
+  EXPECT_EQ(ids(load_split(c, "select")), (std::vector<std::string>{"syn/0", "syn/2", "syn/5", "syn/7"}));
+  EXPECT_EQ(ids(load_split(c, "valid")), (std::vector<std::string>{"syn/1", "syn/3", "syn/4", "syn/6", "syn/8", "syn/9"}));
+  c.select_problems = 10;  // nothing left to report on
+  auto none = load_split(c, "valid");
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().find("sft.select_problems"), std::string::npos) << none.error();
+  c.select_problems = 0;  // no subset: both are the whole file
+  EXPECT_EQ(ids(load_split(c, "select")).size(), 10u);
+  EXPECT_EQ(ids(load_split(c, "valid")).size(), 10u);
+}
+
 TEST(SftDataTest, LossCoversOnlyTheSolutionAndEos) {
   auto problems = synthetic_problems(3, 0);
   model::TokenizerTrainOptions o;
@@ -113,7 +138,7 @@ TEST(SftRunTest, TinyModelLearnsSyntheticTasksAndCheckpoints) {
   cfg.sft.train_file = dir->file("train.jsonl"), cfg.sft.valid_file = dir->file("valid.jsonl");
   cfg.sft.run_dir = dir->file("run");
   cfg.sft.steps = 300, cfg.sft.batch_size = 8, cfg.sft.lr = 3e-3, cfg.sft.warmup_steps = 10;
-  cfg.sft.eval_every = 150, cfg.sft.tokenizer_vocab = 600;
+  cfg.sft.eval_every = 150, cfg.sft.tokenizer_vocab = 600, cfg.sft.select_problems = 0;
   cfg.sampling.max_new_tokens = 40;
   ReferenceJudge judge(valid);
   SftOptions opts;
@@ -136,6 +161,34 @@ TEST(SftRunTest, TinyModelLearnsSyntheticTasksAndCheckpoints) {
   auto again = run_sft(cfg, opts);
   ASSERT_TRUE(again) << again.error();
   EXPECT_EQ(again->steps, 310);
+  EXPECT_FALSE(again->time_limited);
+}
+
+TEST(SftRunTest, TheTimeLimitIsAGuardThatSaysSo) {
+  auto dir = TempDir::create();
+  ASSERT_TRUE(dir);
+  auto train = synthetic_problems(8, 0), valid = synthetic_problems(2, 0);
+  ASSERT_TRUE(tasks::write_problems(dir->file("train.jsonl"), train));
+  ASSERT_TRUE(tasks::write_problems(dir->file("valid.jsonl"), valid));
+  run::SftRunConfig cfg;
+  cfg.model.dim = 32, cfg.model.layers = 1, cfg.model.heads = 2, cfg.model.context = 128, cfg.model.threads = 1;
+  cfg.sft.train_file = dir->file("train.jsonl"), cfg.sft.valid_file = dir->file("valid.jsonl");
+  cfg.sft.run_dir = dir->file("run"), cfg.sft.select_problems = 1;
+  cfg.sft.steps = 1000, cfg.sft.batch_size = 2, cfg.sft.tokenizer_vocab = 600, cfg.sft.time_limit_s = 1e-3;
+  cfg.sampling.max_new_tokens = 4;
+  ReferenceJudge judge(valid);
+  SftOptions opts;
+  opts.progress = false, opts.judge = &judge;
+  testing::internal::CaptureStderr();
+  auto s = run_sft(cfg, opts);
+  const std::string err = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_LT(s->steps, 1000);
+  EXPECT_TRUE(s->time_limited);
+  EXPECT_NE(err.find("sft.time_limit_s"), std::string::npos) << err;
+  auto metrics = read_file(cfg.sft.run_dir + "/metrics.jsonl");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->find("\"time_limited\":true"), std::string::npos);
 }
 
 }  // namespace
