@@ -1,9 +1,18 @@
-// `stepcoder ablate DIR -o OUT [--only NAME]...`: for each DIR/*.yaml (name order) train it into
-// OUT/NAME with `stepcoder train`, evaluate OUT/NAME/checkpoints/last.pt on the test split with
-// `stepcoder eval --json`, and write OUT/ablation.md and OUT/ablation.json (report/ablation.h).
-// Each stage is a child process of this same binary, so a crash in one config cannot take the
-// others down; their progress goes to stderr. A config whose OUT/NAME/eval.json exists is not
-// run again, so an interrupted ablation resumes where it stopped. Exit status 1 when any config
+// `stepcoder ablate DIR -o OUT [--seeds K [--aa]] [--baseline NAME] [--only NAME]...`: for each
+// DIR/*.yaml (name order, an arm) train it into OUT/NAME with `stepcoder train`, evaluate
+// OUT/NAME/checkpoints/last.pt on the test split with `stepcoder eval --json`, and write
+// OUT/ablation.md and OUT/ablation.json (report/ablation.h).
+//
+// With --seeds K every arm runs K times, into OUT/NAME/seed-S with train.seed = S (S = 1..K):
+// the same seed gives arms that draw the same prompts the same step-1 samples, so arms are
+// compared seed by seed.
+// --aa adds the arm BASELINE-aa, the baseline's config again with seeds 1001..1000+K: its
+// difference to the baseline is the spread that seeds alone make. Each arm's mean and its
+// difference to the baseline come with 95% bootstrap intervals over seeds x problems.
+//
+// Each stage is a child process of this same binary, so a crash in one run cannot take the
+// others down; their progress goes to stderr. A run whose eval.json exists is not run again,
+// so an interrupted ablation resumes where it stopped, run by run. Exit status 1 when any run
 // failed, 2 for bad input.
 #include <dirent.h>
 #include <unistd.h>
@@ -23,8 +32,18 @@ namespace stepcoder::app {
 namespace {
 
 struct AblateArgs {
-  std::string dir, out;
+  std::string dir, out, baseline;
   std::vector<std::string> only;
+  int seeds = 0;  // 0: one run per arm, at the config's own seed, in OUT/NAME
+  bool aa = false;
+};
+
+constexpr int64_t kAaSeedOffset = 1000;  // the A/A arm's seeds: 1001, 1002, ...
+
+// One training run of an ablation: an arm at one seed.
+struct RunSpec {
+  std::string arm, name, config, run_dir;  // name: the config's (the A/A arm's is the baseline's)
+  int64_t seed = 0;  // 0: the config's train.seed
 };
 
 Expected<std::string> self_exe() {
@@ -63,50 +82,87 @@ double train_seconds(const std::string& run_dir) {
   return seconds;
 }
 
-Status train_config(const std::string& exe, const std::string& cfg, const std::string& name, const std::string& run_dir) {
-  std::fprintf(stderr, "ablate: %s: training into %s\n", name.c_str(), run_dir.c_str());
+Status train_config(const std::string& exe, const RunSpec& r) {
+  std::fprintf(stderr, "ablate: %s: training into %s\n", r.arm.c_str(), r.run_dir.c_str());
   auto t0 = std::chrono::steady_clock::now();
-  auto train = run_process({exe, "train", cfg, "--set", "train.run_dir=" + run_dir}, /*capture_stdout=*/false);
+  // An arm that trains SFT first (the equal-compute control) does so inside its run directory,
+  // so its seeds do not share one SFT directory; model.seed orders that SFT's data.
+  std::vector<std::string> argv{exe, "train", r.config, "--set", "train.run_dir=" + r.run_dir,
+                                "--set", "sft.run_dir=" + r.run_dir + "/sft"};
+  if (r.seed != 0)
+    for (const char* key : {"train.seed=", "model.seed="}) argv.insert(argv.end(), {"--set", key + std::to_string(r.seed)});
+  auto train = run_process(argv, /*capture_stdout=*/false);
   if (!train) return Error(train.error());
   if (train->status != 0) return Error("stepcoder train exited with status " + std::to_string(train->status));
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return write_file_atomic(run_dir + "/ablate.json", Json{{"train_wall_s", wall}}.dump() + "\n");
+  return write_file_atomic(r.run_dir + "/ablate.json", Json{{"train_wall_s", wall}}.dump() + "\n");
 }
 
 // eval.json is written only from a successful evaluation: its presence means "done".
-Status evaluate_config(const std::string& exe, const std::string& cfg, const std::string& name, const std::string& run_dir) {
-  std::fprintf(stderr, "ablate: %s: evaluating on the test split\n", name.c_str());
-  auto eval = run_process({exe, "eval", cfg, "--checkpoint", run::RunLayout(run_dir).checkpoint("last"), "--split", "test", "--json"},
+Status evaluate_config(const std::string& exe, const RunSpec& r) {
+  std::fprintf(stderr, "ablate: %s: evaluating %s on the test split\n", r.arm.c_str(), r.run_dir.c_str());
+  auto eval = run_process({exe, "eval", r.config, "--checkpoint", run::RunLayout(r.run_dir).checkpoint("last"),
+                           "--split", "test", "--json"},
                           /*capture_stdout=*/true);
   if (!eval) return Error(eval.error());
   if (eval->status != 0) return Error("stepcoder eval exited with status " + std::to_string(eval->status));
   if (!Json::parse(eval->stdout_text, nullptr, false).is_object())
     return Error("stepcoder eval printed no JSON object: " + eval->stdout_text.substr(0, 200));
-  return write_file_atomic(run::RunLayout(run_dir).eval(), eval->stdout_text);
+  return write_file_atomic(run::RunLayout(r.run_dir).eval(), eval->stdout_text);
 }
 
-// Trains and evaluates one config; errors are this config's failure, not the ablation's.
-Expected<report::AblationRow> run_config(const std::string& exe, const std::string& cfg, const std::string& name,
-                                         const std::string& run_dir) {
-  const std::string eval_path = run::RunLayout(run_dir).eval();
+// Trains and evaluates one run; errors are this run's failure, not the ablation's.
+Expected<report::AblationRow> run_config(const std::string& exe, const RunSpec& r) {
+  const std::string eval_path = run::RunLayout(r.run_dir).eval();
   if (file_exists(eval_path)) {
-    std::fprintf(stderr, "ablate: %s: %s exists, not run again\n", name.c_str(), eval_path.c_str());
+    std::fprintf(stderr, "ablate: %s: %s exists, not run again\n", r.arm.c_str(), eval_path.c_str());
   } else {
     // ablate.json marks a finished training: then only the evaluation is left to do.
-    if (!file_exists(run_dir + "/ablate.json"))
-      if (Status st = train_config(exe, cfg, name, run_dir); !st) return Error(st.error());
-    if (Status st = evaluate_config(exe, cfg, name, run_dir); !st) return Error(st.error());
+    if (!file_exists(r.run_dir + "/ablate.json"))
+      if (Status st = train_config(exe, r); !st) return Error(st.error());
+    if (Status st = evaluate_config(exe, r); !st) return Error(st.error());
   }
   auto text = read_file(eval_path);
   if (!text) return Error(text.error());
   Json j = Json::parse(*text, nullptr, false);
   if (!j.is_object()) return Error(eval_path + ": not a JSON object (delete it to evaluate again)");
-  return report::row_from_eval(name, j, train_seconds(run_dir));
+  try {
+    return report::row_from_eval(r.arm, j, train_seconds(r.run_dir), r.seed);
+  } catch (const Json::exception& e) {  // a field of the wrong type
+    return Error(eval_path + ": " + e.what() + " (delete it to evaluate again)");
+  }
 }
 
-Status write_tables(const std::string& out, const std::vector<report::AblationRow>& rows) {
-  if (Status st = write_file_atomic(out + "/ablation.md", report::ablation_markdown(rows)); !st) return st;
-  return write_file_atomic(out + "/ablation.json", report::ablation_json(rows).dump(2) + "\n");
+// The runs of the ablation, arm by arm: one per arm without --seeds, else K per arm and, with
+// --aa, the A/A arm after the baseline.
+std::vector<RunSpec> plan_runs(const AblateArgs& a, const std::vector<std::string>& names, const std::string& baseline) {
+  std::vector<RunSpec> runs;
+  auto add_arm = [&](const std::string& arm, const std::string& name, int64_t offset) {
+    const std::string config = a.dir + "/" + name + ".yaml";
+    if (a.seeds == 0) {
+      runs.push_back({arm, name, config, a.out + "/" + arm, 0});
+      return;
+    }
+    for (int64_t s = 1; s <= a.seeds; ++s)
+      runs.push_back({arm, name, config, a.out + "/" + arm + "/seed-" + std::to_string(offset + s), offset + s});
+  };
+  for (const std::string& name : names) {
+    add_arm(name, name, 0);
+    if (a.aa && name == baseline) add_arm(name + "-aa", name, kAaSeedOffset);
+  }
+  return runs;
+}
+
+Status write_tables(const std::string& out, const std::vector<report::AblationRow>& rows, const std::string& baseline) {
+  std::vector<report::ArmSummary> arms;
+  if (auto s = report::summarize_arms(rows, baseline); s) arms = std::move(*s);  // the baseline may not have run yet
+  if (Status st = write_file_atomic(out + "/ablation.md", report::ablation_markdown(rows, arms)); !st) return st;
+  if (Status st = write_file_atomic(out + "/ablation.html", report::ablation_html(rows, arms)); !st) return st;
+  return write_file_atomic(out + "/ablation.json", report::ablation_json(rows, arms).dump(2) + "\n");
+}
+
+bool selected(const AblateArgs& a, const RunSpec& r) {
+  return a.only.empty() || std::find(a.only.begin(), a.only.end(), r.name) != a.only.end();
 }
 
 void ablate_verb(const AblateArgs& a) {
@@ -114,26 +170,30 @@ void ablate_verb(const AblateArgs& a) {
   if (!names) return fail(names.error());
   for (const std::string& o : a.only)
     if (std::find(names->begin(), names->end(), o) == names->end()) return fail(a.dir + ": no config " + o + ".yaml");
+  const std::string baseline = a.baseline.empty() ? names->front() : a.baseline;
+  if (std::find(names->begin(), names->end(), baseline) == names->end())
+    return fail("--baseline " + baseline + ": " + a.dir + " has no " + baseline + ".yaml");
+  if (a.aa && a.seeds == 0) return fail("--aa needs --seeds K: the A/A arm is the baseline at other seeds");
   auto exe = self_exe();
   if (!exe) return fail(exe.error(), 1);
   if (Status st = make_dirs(a.out); !st) return fail(st.error());
   std::vector<report::AblationRow> rows;
   int failed = 0;
-  for (const std::string& name : *names) {
-    const std::string run_dir = a.out + "/" + name;
-    const bool selected = a.only.empty() || std::find(a.only.begin(), a.only.end(), name) != a.only.end();
-    if (!selected && !file_exists(run::RunLayout(run_dir).eval())) continue;  // not asked for, never run
-    auto row = run_config(*exe, a.dir + "/" + name + ".yaml", name, run_dir);
+  for (const RunSpec& r : plan_runs(a, *names, baseline)) {
+    if (!selected(a, r) && !file_exists(run::RunLayout(r.run_dir).eval())) continue;  // not asked for, never run
+    auto row = run_config(*exe, r);
     if (!row) {
-      std::fprintf(stderr, "ablate: %s failed: %s\n", name.c_str(), row.error().c_str());
+      std::fprintf(stderr, "ablate: %s failed: %s\n", r.run_dir.c_str(), row.error().c_str());
       ++failed;
     }
-    rows.push_back(row ? *row : report::failed_row(name, row.error()));
-    if (Status st = write_tables(a.out, rows); !st) return fail(st.error(), 1);  // progress survives a kill
+    rows.push_back(row ? *row : report::failed_row(r.arm, row.error(), r.seed));
+    if (Status st = write_tables(a.out, rows, baseline); !st) return fail(st.error(), 1);  // progress survives a kill
   }
-  std::printf("%s", report::ablation_markdown(rows).c_str());
-  std::printf("wrote %s/ablation.md and %s/ablation.json\n", a.out.c_str(), a.out.c_str());
-  if (failed) fail(std::to_string(failed) + " of " + std::to_string(rows.size()) + " configs failed", 1);
+  std::vector<report::ArmSummary> arms;
+  if (auto s = report::summarize_arms(rows, baseline); s) arms = std::move(*s);
+  std::printf("%s", report::ablation_markdown(rows, arms).c_str());
+  std::printf("wrote %s/ablation.md, ablation.json and ablation.html\n", a.out.c_str());
+  if (failed) fail(std::to_string(failed) + " of " + std::to_string(rows.size()) + " runs failed", 1);
 }
 
 }  // namespace
@@ -144,7 +204,11 @@ void add_ablate_verb(CLI::App& app) {
   cmd->add_option("dir", a->dir, "folder of YAML configs, one per ablation arm")->required();
   cmd->add_option("-o,--output", a->out, "output folder: OUT/NAME run directories, ablation.md, ablation.json")->required();
   cmd->add_option("--only", a->only, "run only this config (repeatable); others keep their existing results");
-  cmd->footer("An interrupted ablation resumes: configs with OUT/NAME/eval.json are not run again.");
+  cmd->add_option("--seeds", a->seeds, "run every arm at train.seed 1..K, into OUT/NAME/seed-S (paired seeds)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--baseline", a->baseline, "the arm the others are compared with (default: the first config)");
+  cmd->add_flag("--aa", a->aa, "add the arm BASELINE-aa: the baseline again at seeds 1001.., the spread of seeds alone");
+  cmd->footer("An interrupted ablation resumes: runs with an eval.json are not run again.");
   cmd->callback([a] { ablate_verb(*a); });
 }
 

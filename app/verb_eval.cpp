@@ -39,24 +39,28 @@ Expected<std::vector<tasks::Problem>> load_eval_problems(const EvalArgs& a, cons
 }
 
 // Moves problems whose prompt does not fit the model's context (with room for one generated
-// token) out of `problems`; returns how many.
-int drop_long_prompts(std::vector<tasks::Problem>* problems, const model::InferenceModel& m) {
+// token) out of `problems`; returns their task ids.
+std::vector<std::string> drop_long_prompts(std::vector<tasks::Problem>* problems, const model::InferenceModel& m) {
   const size_t context = static_cast<size_t>(m.config().context);
   std::vector<tasks::Problem> fit;
+  std::vector<std::string> dropped;
   for (tasks::Problem& p : *problems) {
     auto ids = m.tokenizer().encode_prompt(p.prompt);
     if (!ids || ids->size() < context) fit.push_back(std::move(p));  // a template error shows when sampling
+    else dropped.push_back(p.task_id);
   }
-  const int dropped = static_cast<int>(problems->size() - fit.size());
   *problems = std::move(fit);
   return dropped;
 }
 
-// Counts `too_long` unsampled problems as failures: pass@k is taken over all problems.
-void count_as_failures(trainer::EvalReport* r, int too_long) {
-  const int total = r->problems + too_long;
-  for (auto& t : r->results)
+// Counts the unsampled problems as failures: pass@k is taken over all problems.
+void count_as_failures(trainer::EvalReport* r, const std::vector<std::string>& too_long) {
+  const int total = r->problems + static_cast<int>(too_long.size());
+  for (auto& t : r->results) {
     for (auto& [k, v] : t.pass_at_k) v = total > 0 ? v * r->problems / total : 0;
+    t.correct.resize(static_cast<size_t>(total), 0);
+  }
+  r->task_ids.insert(r->task_ids.end(), too_long.begin(), too_long.end());
   r->problems = total;
 }
 
@@ -105,7 +109,8 @@ void eval_verb(const EvalArgs& a) {
   std::string path = a.checkpoint.empty() ? run::RunLayout(cfg.sft.run_dir).checkpoint("best") : a.checkpoint;
   auto m = model::InferenceModel::load(path, cfg.model.device, cfg.model.threads, cfg.model.prompt);
   if (!m) return fail(m.error());
-  const int too_long = drop_long_prompts(&*problems, **m);
+  const std::vector<std::string> dropped = drop_long_prompts(&*problems, **m);
+  const int too_long = static_cast<int>(dropped.size());
   auto judge = sandbox::SandboxJudge::create(cfg.sandbox);
   if (!judge) return fail(judge.error());
   sandbox::JudgePool pool(**judge, cfg.sandbox.workers);
@@ -120,7 +125,7 @@ void eval_verb(const EvalArgs& a) {
     bar.finish();
   }
   if (!report) return fail(report.error(), 1);
-  count_as_failures(&*report, too_long);
+  count_as_failures(&*report, dropped);
   print_report(a, *report, path, a.data.empty() ? cfg.eval.split : a.data, too_long);
 }
 

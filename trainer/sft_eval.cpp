@@ -48,6 +48,7 @@ Expected<TemperatureResult> evaluate_at(const std::vector<tasks::Problem>& probl
       distinct.insert((*samples)[p * n + i].text);
       r.mean_tokens += (*samples)[p * n + i].tokens;
     }
+    r.correct.push_back(correct);
     r.distinct += static_cast<double>(distinct.size()) / n;
     for (double kd : cfg.k) {
       int k = static_cast<int>(kd);
@@ -70,6 +71,7 @@ Expected<EvalReport> evaluate_pass_at_k(const std::vector<tasks::Problem>& probl
   auto t0 = std::chrono::steady_clock::now();
   EvalReport report;
   report.problems = static_cast<int>(problems.size());
+  for (const tasks::Problem& p : problems) report.task_ids.push_back(p.task_id);
   for (double t : cfg.temperatures) {
     auto r = evaluate_at(problems, sample, pool, sampling, cfg, t, progress);
     if (!r) return Error(r.error());
@@ -80,10 +82,11 @@ Expected<EvalReport> evaluate_pass_at_k(const std::vector<tasks::Problem>& probl
 }
 
 Json report_json(const EvalReport& r) {
-  Json out = {{"problems", r.problems}, {"seconds", r.seconds}, {"results", Json::array()}};
+  Json out = {{"problems", r.problems}, {"seconds", r.seconds}, {"task_ids", r.task_ids},
+              {"results", Json::array()}};
   for (const TemperatureResult& t : r.results) {
     Json j = {{"temperature", t.temperature}, {"samples_per_problem", t.samples_per_problem},
-              {"distinct", t.distinct}, {"mean_tokens", t.mean_tokens}};
+              {"distinct", t.distinct}, {"mean_tokens", t.mean_tokens}, {"correct", t.correct}};
     for (const auto& [k, v] : t.pass_at_k) j["pass@" + std::to_string(k)] = v;
     Json mix = Json::object();
     for (int v = 0; v < sandbox::kVerdictCount; ++v)

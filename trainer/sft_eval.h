@@ -37,10 +37,12 @@ struct TemperatureResult {
   std::array<int, sandbox::kVerdictCount> verdicts{};  // counts over all samples
   double distinct = 0;     // mean share of distinct completions among a problem's samples
   double mean_tokens = 0;  // completion length
+  std::vector<int> correct;  // per problem (EvalReport::task_ids order): samples that passed
 };
 
 struct EvalReport {
   int problems = 0;
+  std::vector<std::string> task_ids;  // the problems, in evaluation order
   std::vector<TemperatureResult> results;
   double seconds = 0;
 };

@@ -1,7 +1,8 @@
 // The ablation table from `stepcoder eval --json` objects (greedy pass@1, sampled pass@5,
-// verdict mix, failed configs kept with their reason), and `stepcoder ablate` on bad input and
-// on a finished ablation (every OUT/NAME/eval.json present: nothing is trained, the tables
-// are written from them).
+// verdict mix, failed configs kept with their reason), the arms' means and paired differences
+// over seeds, and `stepcoder ablate` on bad input and on finished ablations (every eval.json
+// present: nothing is trained, the tables are written from them), with one seed and with
+// --seeds and --aa.
 #include "report/ablation.h"
 
 #include <gtest/gtest.h>
@@ -24,6 +25,54 @@ Json eval_json(double greedy_pass1, double pass5) {
     {"temperature": 0.4, "samples_per_problem": 10, "pass@1": 0.2, "pass@5": )" + std::to_string(pass5) + R"(,
      "verdicts": {"passed": 40, "failed": 160}},
     {"temperature": 0.8, "samples_per_problem": 10, "pass@1": 0.1, "pass@5": 0.9, "verdicts": {"passed": 20}}]})");
+}
+
+// An evaluation of `correct` (0/1 per problem, greedy) over problems p0, p1, ...
+Json eval_of(const std::vector<int>& correct) {
+  Json ids = Json::array();
+  int passed = 0;
+  for (size_t i = 0; i < correct.size(); ++i) ids.push_back("p" + std::to_string(i)), passed += correct[i];
+  return {{"problems", correct.size()}, {"task_ids", ids},
+          {"results", {{{"temperature", 0}, {"samples_per_problem", 1},
+                        {"pass@1", static_cast<double>(passed) / correct.size()}, {"correct", correct},
+                        {"verdicts", {{"passed", passed}, {"failed", correct.size() - passed}}}}}}};
+}
+
+TEST(AblationTableTest, ArmsAreSummedOverSeedsAndPairedWithTheBaseline) {
+  std::vector<AblationRow> rows = {
+      row_from_eval("base", eval_of({1, 0, 0, 1}), 10, 1), row_from_eval("base", eval_of({1, 0, 1, 0}), 10, 2),
+      row_from_eval("fgo", eval_of({1, 1, 0, 1}), 10, 1), row_from_eval("fgo", eval_of({1, 1, 1, 0}), 10, 2),
+      row_from_eval("short", eval_of({1, 1}), 10, 1), failed_row("broken", "train exited with status 1", 1)};
+  ASSERT_EQ(rows[0].greedy, (std::vector<double>{1, 0, 0, 1}));
+  EXPECT_EQ(rows[0].task_ids[3], "p3");
+  auto arms = summarize_arms(rows, "base");
+  ASSERT_TRUE(arms) << arms.error();
+  ASSERT_EQ(arms->size(), 4u);
+  const ArmSummary &base = (*arms)[0], &fgo = (*arms)[1], &shorter = (*arms)[2], &broken = (*arms)[3];
+  EXPECT_TRUE(base.baseline);
+  EXPECT_DOUBLE_EQ(base.pass1.mean, 0.5);
+  EXPECT_EQ(base.pass1.seeds, 2);
+  EXPECT_DOUBLE_EQ(fgo.pass1.mean, 0.75);
+  ASSERT_TRUE(fgo.has_difference);
+  EXPECT_DOUBLE_EQ(fgo.difference.mean, 0.25);
+  EXPECT_GE(fgo.difference.low, 0.0);  // problem 1 is the only difference, always +1
+  EXPECT_FALSE(shorter.has_difference);
+  EXPECT_NE(shorter.note.find("other problems"), std::string::npos) << shorter.note;
+  EXPECT_EQ(broken.failed, 1);
+  EXPECT_NE(broken.note.find("no run finished"), std::string::npos) << broken.note;
+  std::string md = ablation_markdown(rows, *arms);
+  EXPECT_EQ(md.rfind("| arm | runs | problems | greedy pass@1, mean [95% CI] | minus base, points [95% CI] | note |", 0), 0u) << md;
+  EXPECT_NE(md.find("| fgo | 2 | 4 | 75.0% ["), std::string::npos) << md;
+  EXPECT_NE(md.find("| base | 2 | 4 | 50.0% ["), std::string::npos) << md;
+  EXPECT_NE(md.find("| baseline |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| +25.0 ["), std::string::npos) << md;
+  EXPECT_NE(md.find("| config | seed | problems |"), std::string::npos) << md;
+  Json j = ablation_json(rows, *arms);
+  EXPECT_EQ(j["arms"][1]["difference"]["mean"], 0.25);
+  EXPECT_EQ(j["configs"][1]["seed"], 2);
+  auto unknown = summarize_arms(rows, "nope");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().find("arms: base, fgo, short, broken"), std::string::npos) << unknown.error();
 }
 
 TEST(AblationTableTest, RowsComeFromEvalOutput) {
@@ -112,6 +161,62 @@ TEST_F(AblateCliTest, AFinishedAblationIsNotRunAgain) {
   auto js = read_file(dir_->file("out/ablation.json"));
   ASSERT_TRUE(js);
   EXPECT_EQ(Json::parse(*js)["configs"].size(), 2u);
+}
+
+TEST_F(AblateCliTest, AMalformedEvalJsonFailsItsRunOnly) {
+  for (const char* name : {"a", "b"}) {
+    ASSERT_TRUE(write_file_atomic(dir_->file(std::string("configs/") + name + ".yaml"), "train:\n  steps: 1\n"));
+    ASSERT_TRUE(make_dirs(dir_->file(std::string("out/") + name)));
+  }
+  ASSERT_TRUE(write_file_atomic(dir_->file("out/a/eval.json"), eval_of({1, 0}).dump()));
+  ASSERT_TRUE(write_file_atomic(dir_->file("out/b/eval.json"), R"({"problems": 2, "task_ids": 5, "results": []})"));
+  Outcome o = run_cli("ablate " + dir_->file("configs") + " -o " + dir_->file("out"));
+  EXPECT_EQ(o.code, 1) << o.output;
+  EXPECT_NE(o.output.find("b/eval.json"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("1 of 2 runs failed"), std::string::npos) << o.output;
+  auto md = read_file(dir_->file("out/ablation.md"));
+  ASSERT_TRUE(md);
+  EXPECT_NE(md->find("| a | 2 | 50.0% |"), std::string::npos) << *md;
+}
+
+TEST_F(AblateCliTest, SeedsAndTheAaArmResumeRunByRun) {
+  // a-base at seeds 1, 2 and its A/A arm at 1001, 1002, b-fgo at 1, 2: every run finished.
+  const std::vector<std::pair<std::string, std::vector<int>>> runs = {
+      {"a-base/seed-1", {1, 0, 0, 1}},    {"a-base/seed-2", {1, 0, 1, 0}},
+      {"a-base-aa/seed-1001", {1, 0, 1, 1}}, {"a-base-aa/seed-1002", {0, 0, 1, 0}},
+      {"b-fgo/seed-1", {1, 1, 0, 1}},     {"b-fgo/seed-2", {1, 1, 1, 0}}};
+  for (const char* name : {"a-base", "b-fgo"})
+    ASSERT_TRUE(write_file_atomic(dir_->file(std::string("configs/") + name + ".yaml"), "train:\n  steps: 1\n"));
+  for (const auto& [dir, correct] : runs) {
+    ASSERT_TRUE(make_dirs(dir_->file("out/" + dir)));
+    ASSERT_TRUE(write_file_atomic(dir_->file("out/" + dir + "/eval.json"), eval_of(correct).dump()));
+  }
+  Outcome aa_alone = run_cli("ablate " + dir_->file("configs") + " -o " + dir_->file("out") + " --aa");
+  EXPECT_EQ(aa_alone.code, 2);
+  EXPECT_NE(aa_alone.output.find("--aa needs --seeds"), std::string::npos) << aa_alone.output;
+  Outcome bad_base = run_cli("ablate " + dir_->file("configs") + " -o " + dir_->file("out") + " --seeds 2 --baseline c");
+  EXPECT_EQ(bad_base.code, 2);
+  EXPECT_NE(bad_base.output.find("has no c.yaml"), std::string::npos) << bad_base.output;
+
+  Outcome o = run_cli("ablate " + dir_->file("configs") + " -o " + dir_->file("out") + " --seeds 2 --aa");
+  EXPECT_EQ(o.code, 0) << o.output;
+  EXPECT_EQ(o.output.find("training into"), std::string::npos) << o.output;
+  auto js = read_file(dir_->file("out/ablation.json"));
+  ASSERT_TRUE(js);
+  Json j = Json::parse(*js);
+  ASSERT_EQ(j["configs"].size(), 6u);
+  ASSERT_EQ(j["arms"].size(), 3u);
+  EXPECT_EQ(j["arms"][0]["name"], "a-base");
+  EXPECT_EQ(j["arms"][0]["baseline"], true);
+  EXPECT_EQ(j["arms"][1]["name"], "a-base-aa");  // right after its baseline
+  EXPECT_EQ(j["arms"][1]["difference"]["mean"], 0.0);
+  EXPECT_EQ(j["arms"][2]["difference"]["mean"], 0.25);
+  EXPECT_EQ(j["configs"][2]["seed"], 1001);
+  auto page = read_file(dir_->file("out/ablation.html"));
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->find("<svg"), std::string::npos);
+  EXPECT_NE(page->find("b-fgo: 75.0 ["), std::string::npos) << "a dot per arm, with its interval";
+  EXPECT_NE(page->find("minus a-base"), std::string::npos);
 }
 
 }  // namespace
