@@ -46,7 +46,9 @@ Json tally_json(const std::map<int, Tally>& by_stage) {
 class CccsSource : public ProblemSource {
  public:
   CccsSource(const run::CurriculumConfig& c, std::vector<tasks::Problem> problems, SplitResult split, uint64_t seed)
-      : c_(c), problems_(std::move(problems)), split_(std::move(split)), seed_(seed), st_(problems_.size()) {}
+      : c_(c), problems_(std::move(problems)), split_(std::move(split)), seed_(seed), st_(problems_.size()) {
+    if (c_.order == "shuffled") shuffle_stages();
+  }
 
   std::vector<Item> next(int64_t step, int count) override {
     advanced_this_step_ = 0;
@@ -54,6 +56,8 @@ class CccsSource : public ProblemSource {
     std::vector<Item> items;
     for (int i = 0; i < count && !problems_.empty(); ++i) items.push_back(item(draw_problem(), 0));
     mix_earlier(step, items);
+    if (!shown_.empty())
+      for (Item& it : items) it = item(it.problem, shown_[it.problem][it.stage - 1]);
     return items;
   }
 
@@ -64,7 +68,7 @@ class CccsSource : public ProblemSource {
       Tally& t = by_stage_[o.stage];
       t.attempts += 1, t.passes += o.passed;
       ProblemState& ps = st_[o.problem];
-      if (o.stage != ps.stage) continue;  // an earlier stage mixed in: not evidence for advancing
+      if (scheduled_stage(o.problem, o.stage) != ps.stage) continue;  // an earlier stage mixed in: not evidence
       ps.window += o.passed ? '1' : '0';
       if (ps.window.size() > static_cast<size_t>(c_.window)) ps.window.erase(0, ps.window.size() - c_.window);
       ps.judged += 1;
@@ -106,6 +110,25 @@ class CccsSource : public ProblemSource {
     it.problem = p, it.stage = stage > 0 ? stage : st_[p].stage, it.stages = stages(p);
     it.task = stage_problem(problems_[p], split_.problems[p], it.stage);
     return it;
+  }
+
+  // curriculum.order: shuffled. shown_[p][k-1] is the stage shown when the schedule says k: a
+  // permutation of 1..stages drawn from the seed and the problem alone, so it needs no state.
+  void shuffle_stages() {
+    shown_.resize(problems_.size());
+    for (size_t p = 0; p < problems_.size(); ++p) {
+      shown_[p].resize(static_cast<size_t>(stages(static_cast<int>(p))));
+      std::iota(shown_[p].begin(), shown_[p].end(), 1);
+      std::mt19937_64 rng = seeded_rng(seed_, /*stream=*/3, p);
+      std::shuffle(shown_[p].begin(), shown_[p].end(), rng);
+    }
+  }
+
+  // The scheduled stage of an outcome at shown stage `stage`.
+  int scheduled_stage(int p, int stage) const {
+    if (shown_.empty()) return stage;
+    const auto& perm = shown_[static_cast<size_t>(p)];
+    return static_cast<int>(std::find(perm.begin(), perm.end(), stage) - perm.begin()) + 1;
   }
 
   // Problems in a seeded order, reshuffled each pass, so every problem is drawn equally often.
@@ -198,6 +221,7 @@ class CccsSource : public ProblemSource {
   std::vector<int> order_;
   uint64_t cursor_ = 0;
   std::map<int, Tally> by_stage_;  // every recorded outcome, by the stage drawn
+  std::vector<std::vector<int>> shown_;  // curriculum.order: shuffled (see shuffle_stages)
   int64_t advances_ = 0, advanced_this_step_ = 0, fixed_epochs_ = 0;
 };
 

@@ -15,6 +15,9 @@ void describe(CurriculumConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".min_attempts", &c.min_attempts, "judged completions at a stage before it may advance").range(1, 1e6);
   s.add(p + ".window", &c.window, "recent completions the pass rate is taken over").range(1, 1e6);
   s.add(p + ".mix_earlier", &c.mix_earlier, "share of the items past stage 1 drawn at an earlier stage (against forgetting)").range(0, 1);
+  s.add(p + ".order", &c.order,
+        "forward: stage 1 (the end of the solution) first, the whole program last; shuffled: a control, the same schedule with each problem's stages in a seeded random order")
+      .choices({"forward", "shuffled"});
 }
 
 }  // namespace stepcoder::run

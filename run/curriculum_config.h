@@ -24,6 +24,10 @@ struct CurriculumConfig {
   int min_attempts = 4;            // completions judged at the stage before it may advance
   int window = 8;                  // recent completions the pass rate is taken over
   double mix_earlier = 0.1;        // share of items past stage 1 drawn at an earlier stage
+  // "forward" (CCCS) or "shuffled": a control that keeps the schedule (how many steps each
+  // problem spends at its k-th stage) but presents the stages of each problem in a seeded
+  // random order, so partial-program practice stays and only the order goes.
+  std::string order = "forward";
 };
 
 void describe(CurriculumConfig& c, ConfigSchema& schema, const std::string& prefix = "curriculum");

@@ -25,6 +25,8 @@ void describe(PpoConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".grad_clip", &c.grad_clip, "global gradient norm clip; 0 = off").range(0, 1e6);
   s.add(p + ".max_kl", &c.max_kl, "early stop: no further epochs once an epoch's mean approx KL to the sampling policy exceeds this; 0 = off").range(0, 1e3);
   s.add(p + ".fgo", &c.fgo, "fine-grained optimization: drop tokens no test executed from the policy loss");
+  s.add(p + ".fgo_random", &c.fgo_random,
+        "control (with fgo): replace each completion's mask by a random one that keeps as many tokens");
   s.add(p + ".sft_coef", &c.sft_coef,
         "supervised term (RLTF, CodeRL): weight of the cross-entropy of reference solutions of training problems added to every minibatch's loss; 0 = off")
       .range(0, 1e3);

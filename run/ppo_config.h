@@ -35,6 +35,9 @@ struct PpoConfig {
   double grad_clip = 1.0;       // global norm; 0 = off
   double max_kl = 0.0;          // stop the epochs once an epoch's mean approx KL exceeds it; 0 = off
   bool fgo = true;              // mask tokens of statements no test executed
+  // A control for FGO: each completion's mask is replaced by a random one that keeps as many
+  // tokens (is it the mask, or only that fewer tokens count?).
+  bool fgo_random = false;
   // Supervised term (RLTF's L_sl, CodeRL's mixed objective): every minibatch's loss adds
   // sft_coef x the cross-entropy of sft_batch reference solutions of training problems.
   double sft_coef = 0.0;        // 0 = off

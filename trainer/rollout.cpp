@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <set>
 
 #include "coverage/judge_coverage.h"
@@ -178,6 +179,13 @@ Status sample_and_judge(RolloutContext& ctx, const std::vector<tasks::Problem>& 
 
 }  // namespace
 
+void randomize_masks(std::vector<run::JudgedEpisode>& judged, uint64_t seed) {
+  for (size_t i = 0; i < judged.size(); ++i) {
+    std::mt19937_64 rng(mix_seed(seed, i, 3));
+    std::shuffle(judged[i].executed.begin(), judged[i].executed.end(), rng);
+  }
+}
+
 Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::Problem>& problems,
                                   const run::PpoConfig& c, const model::SamplingConfig& sc) {
   const int K = c.samples_per_prompt;
@@ -191,6 +199,7 @@ Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::
   std::vector<model::Completion> done;
   std::vector<Judged> judged;
   if (Status st = sample_and_judge(ctx, problems, prompts, c, sc, done, judged, r.stats); !st) return Error(st.error());
+  if (c.fgo && c.fgo_random) randomize_masks(judged, static_cast<uint64_t>(sc.seed));
 
   auto t0 = Clock::now();
   try {

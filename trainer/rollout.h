@@ -22,6 +22,7 @@
 #include "model/sampling.h"
 #include "model/tokenizer.h"
 #include "model/transformer.h"
+#include "run/episode.h"
 #include "sandbox/judge.h"
 #include "tasks/problem.h"
 #include "run/ppo_config.h"
@@ -88,6 +89,10 @@ double scoring_temperature(const model::SamplingConfig& sc);
 
 Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::Problem>& problems,
                                   const run::PpoConfig& c, const model::SamplingConfig& sc);
+
+// ppo.fgo_random: shuffles each completion's mask (the same number of tokens kept, at random
+// places), from `seed` and the row.
+void randomize_masks(std::vector<run::JudgedEpisode>& judged, uint64_t seed);
 
 // Share of prompts whose samples got more than one distinct verdict; `groups` holds each
 // prompt's verdicts.

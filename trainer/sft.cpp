@@ -37,8 +37,13 @@ using model::Transformer;
 Expected<Tokenizer> prepare_tokenizer(const run::SftRunConfig& cfg, const std::vector<tasks::Problem>& train) {
   const std::string path = run::RunLayout(cfg.sft.run_dir).tokenizer();
   if (!cfg.model.tokenizer.empty()) return Tokenizer::load(cfg.model.tokenizer);
-  // A Hugging Face model brings its own tokenizer.
+  // A Hugging Face model brings its own tokenizer, and so does a checkpoint SFT continues from.
   if (model::is_hf_dir(cfg.model.init_from)) return Tokenizer::load(cfg.model.init_from);
+  if (!cfg.model.init_from.empty()) {
+    auto ck = model::load_checkpoint(cfg.model.init_from, "cpu");
+    if (!ck) return Error("model.init_from: " + ck.error());
+    return Tokenizer(*ck->tokenizer);
+  }
   if (file_exists(path)) return Tokenizer::load(path);  // a resumed run keeps its tokenizer
   std::vector<std::string> texts;
   for (const tasks::Problem& p : train) texts.push_back(p.prompt + p.canonical_solution);

@@ -1,6 +1,10 @@
 // CCCS scheduler with scripted outcomes: advancing at the threshold, one stage at a time, the
-// fixed policy, the mix of earlier stages, and exact continuation after state()/restore().
+// fixed policy, the mix of earlier stages, the shuffled-order control, and exact continuation
+// after state()/restore().
 #include <gtest/gtest.h>
+
+#include <map>
+#include <set>
 
 #include "curriculum/make_source.h"
 #include "curriculum/scheduler.h"
@@ -113,6 +117,43 @@ TEST(Scheduler, FixedPolicyMovesEveryProblemOneStagePerPeriod) {
   EXPECT_EQ(s->metrics()["stage_hist"]["4"], 2);
   EXPECT_EQ(s->metrics()["stage_hist_relative"]["whole"], 3);
   EXPECT_DOUBLE_EQ(s->metrics()["mean_progress"].get<double>(), 1.0);
+}
+
+TEST(Scheduler, TheShuffledControlKeepsTheScheduleAndPermutesEachProblemsStages) {
+  Fixture f = make(12, 3);  // 4 stages each
+  run::CurriculumConfig c = perf(0.5, 2, 2);
+  c.order = "shuffled";
+  auto s = source(c, f);
+  // Stage 1 of the schedule shows some problems another stage first: not every problem starts
+  // at the end of its solution, and the shown stage is a stage of that problem.
+  std::map<int, int> first_shown;
+  for (const Item& it : s->next(0, 12)) {
+    EXPECT_GE(it.stage, 1);
+    EXPECT_LE(it.stage, 4);
+    first_shown[it.problem] = it.stage;
+  }
+  ASSERT_EQ(first_shown.size(), 12u);
+  int not_first = 0;
+  for (const auto& [p, shown] : first_shown) not_first += shown != 1;
+  EXPECT_GT(not_first, 0) << "a seeded permutation of 4 stages for 12 problems leaves some order changed";
+  // Outcomes at the shown stage advance the schedule, and each scheduled stage shows a new
+  // stage of the problem until all four were shown.
+  const int p = first_shown.begin()->first;
+  std::set<int> seen{first_shown[p]};
+  int shown = first_shown[p];
+  for (int k = 2; k <= 4; ++k) {
+    record(*s, p, shown, "11");
+    EXPECT_EQ(stage_of(*s, p), k);
+    shown = -1;
+    for (int tries = 0; tries < 40 && shown < 0; ++tries)
+      for (const Item& it : s->next(1, 12))
+        if (it.problem == p) shown = it.stage;
+    ASSERT_GT(shown, 0);
+    EXPECT_TRUE(seen.insert(shown).second) << "stage " << shown << " shown twice";
+  }
+  // The same seed shows the same permutation.
+  auto again = source(c, f);
+  for (const Item& it : again->next(0, 12)) EXPECT_EQ(it.stage, first_shown[it.problem]);
 }
 
 TEST(Scheduler, MixesTheConfiguredShareOfEarlierStages) {

@@ -4,6 +4,8 @@
 // the advantages, the mixed-verdict share and the config keys.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "trainer/advantages.h"
 #include "trainer/ppo_loss.h"
 #include "run/ppo_config.h"
@@ -256,6 +258,21 @@ TEST(PpoAdvantagesTest, TheKlOfAMaskedTokenDoesNotMoveTheExecutedTokensBeforeIt)
   EXPECT_NEAR(calm[0].item<float>(), 1.0 - 0.02, 1e-5);  // outcome, minus token 0's own KL
   EXPECT_NEAR(drifted[0].item<float>(), calm[0].item<float>(), 1e-6);
   EXPECT_NEAR(drifted[1].item<float>(), calm[1].item<float>(), 1e-6);
+}
+
+TEST(PpoRolloutStatsTest, TheRandomMaskControlKeepsAsManyTokensElsewhere) {
+  std::vector<run::JudgedEpisode> judged(2);
+  judged[0].executed.assign(40, 0);
+  std::fill(judged[0].executed.begin(), judged[0].executed.begin() + 10, 1);  // the first 10 ran
+  judged[1].executed.assign(5, 1);
+  auto shuffled = judged;
+  randomize_masks(shuffled, /*seed=*/9);
+  EXPECT_EQ(std::count(shuffled[0].executed.begin(), shuffled[0].executed.end(), 1), 10);
+  EXPECT_NE(shuffled[0].executed, judged[0].executed);
+  EXPECT_EQ(shuffled[1].executed, judged[1].executed);  // all kept: nothing to move
+  auto again = judged;
+  randomize_masks(again, 9);
+  EXPECT_EQ(again[0].executed, shuffled[0].executed);
 }
 
 TEST(PpoRolloutStatsTest, MixedVerdictShare) {
