@@ -24,11 +24,44 @@ int report_error(const std::string& message) {
 
 struct GenerateArgs {
   tasks::GenerateOptions opts;
-  std::string out;
+  std::string out, suite = "bundled";
   bool json = false;
 };
 
+int run_generate_dispatch(const GenerateArgs& a) {
+  tasks::DispatchOptions o;
+  o.seed = a.opts.seed;
+  tasks::DispatchSuite s = tasks::generate_dispatch_suite(o);
+  if (Status st = tasks::write_dispatch_suite(a.out, s); !st) return report_error(st.error());
+  if (a.json) {
+    print_json({{"out", a.out}, {"seed", o.seed}, {"sft", s.sft.size()}, {"train", s.train.size()},
+                {"hidden", s.hidden.size()}, {"valid", s.valid.size()}, {"test", s.test.size()}});
+  } else {
+    std::printf("wrote %s/{sft,train,hidden,valid,test}.jsonl: %zu sft, %zu train (PPO pool), %zu hidden parts, "
+                "%zu valid, %zu test\n",
+                a.out.c_str(), s.sft.size(), s.train.size(), s.hidden.size(), s.valid.size(), s.test.size());
+  }
+  return 0;
+}
+
+int run_generate_records(const GenerateArgs& a) {
+  tasks::RecordsOptions o;
+  o.seed = a.opts.seed;
+  tasks::RecordsSuite s = tasks::generate_records_suite(o);
+  if (Status st = tasks::write_records_suite(a.out, s); !st) return report_error(st.error());
+  if (a.json) {
+    print_json({{"out", a.out}, {"seed", o.seed}, {"sft", s.sft.size()}, {"train", s.train.size()},
+                {"valid", s.valid.size()}, {"test", s.test.size()}});
+  } else {
+    std::printf("wrote %s/{sft,train,valid,test}.jsonl: %zu sft, %zu train (PPO pool), %zu valid, %zu test\n",
+                a.out.c_str(), s.sft.size(), s.train.size(), s.valid.size(), s.test.size());
+  }
+  return 0;
+}
+
 int run_generate(const GenerateArgs& a) {
+  if (a.suite == "dispatch") return run_generate_dispatch(a);
+  if (a.suite == "records") return run_generate_records(a);
   tasks::Suite suite = tasks::generate_suite(a.opts);
   if (Status st = tasks::write_suite(a.out, suite); !st) return report_error(st.error());
   std::vector<tasks::Problem> all = suite.train;
@@ -175,6 +208,10 @@ void add_generate(CLI::App& tasks) {
   CLI::App* cmd = tasks.add_subcommand("generate", "Generate the C++ task suite (train/valid/test JSONL)");
   cmd->add_option("--seed", args->opts.seed, "Random seed; the same seed gives the same suite")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "Output directory")->required();
+  cmd->add_option("--suite", args->suite,
+                  "bundled: the suite of examples/suite; dispatch: the FGO experiment suite; records: the CCCS "
+                  "experiment suite (tasks/gen/SUITE.md)")
+      ->capture_default_str()->check(CLI::IsMember({"bundled", "dispatch", "records"}));
   cmd->add_option("--per-family", args->opts.per_family, "Train+valid problems per compositional family, at most")
       ->capture_default_str()->check(CLI::Range(1, 100000));
   cmd->add_option("--test-size", args->opts.test_size, "Held-out test problems, at most")

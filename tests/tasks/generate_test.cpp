@@ -1,9 +1,11 @@
 // The generated suite: determinism, the held-out design (no test combination occurs in train),
-// style and test-count invariants, parameter coverage, and the exact code of one combination.
+// style and test-count invariants, parameter coverage, and the exact code of one combination;
+// the dispatch suite's split of tested and hidden parts.
 #include "tasks/gen/generate.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -167,6 +169,90 @@ TEST(GenerateTest, OneCombinationExactly) {
     for (int i = 0; i < n && in >> x; ++i) count += x % 3 == 0;
     EXPECT_EQ(tc.output.value_or(""), std::to_string(count) + "\n") << tc.input;
   }
+}
+
+TEST(DispatchSuiteTest, ThePoolTestsOneOrTwoPartsAndHidesTheRest) {
+  DispatchOptions o;
+  o.sft = 30, o.pool = 40, o.valid = 5, o.test = 10;
+  DispatchSuite s = generate_dispatch_suite(o);
+  EXPECT_EQ(s.sft.size(), 30u);
+  ASSERT_EQ(s.train.size(), 40u);
+  EXPECT_EQ(s.test.size(), 10u);
+  const std::regex call(R"(apply_op\(\{[^}]*\}, (-?\d+)\))");
+  auto ops_called = [&](const Problem& p) {
+    std::set<int> ops;
+    for (std::sregex_iterator it(p.tests.code.begin(), p.tests.code.end(), call), end; it != end; ++it)
+      ops.insert(std::stoi((*it)[1]));
+    return ops;
+  };
+  auto parts_of = [](const Problem& p) {  // "If op is K" lines of the description
+    int n = 0;
+    for (size_t at = p.prompt.find("If op is "); at != std::string::npos; at = p.prompt.find("If op is ", at + 1)) ++n;
+    return n;
+  };
+  std::map<std::string, std::vector<const Problem*>> hidden;
+  for (const Problem& h : s.hidden) hidden[h.task_id.substr(0, h.task_id.rfind('/'))].push_back(&h);
+  std::set<std::string> ids;
+  for (const Problem& p : s.train) {
+    SCOPED_TRACE(p.task_id);
+    EXPECT_TRUE(ids.insert(p.task_id).second);
+    const int parts = parts_of(p);
+    EXPECT_GE(parts, 4);
+    EXPECT_LE(parts, 6);
+    const std::set<int> tested = ops_called(p);
+    EXPECT_GE(tested.size(), 1u);
+    EXPECT_LE(tested.size(), 2u);
+    for (int op : tested) EXPECT_TRUE(op >= 0 && op < parts) << "the pool never tests the guard";
+    // Every other part, and the guard, is hidden: the same prompt and solution, its own tests.
+    const std::string key = "dispatch/hidden_" + p.task_id.substr(p.task_id.find('_') + 1);
+    ASSERT_EQ(hidden[key].size(), static_cast<size_t>(parts + 1) - tested.size());
+    std::set<int> covered = tested;
+    for (const Problem* h : hidden[key]) {
+      EXPECT_EQ(h->prompt, p.prompt);
+      EXPECT_EQ(h->canonical_solution, p.canonical_solution);
+      const std::set<int> ops = ops_called(*h);
+      if (h->task_id.size() > 6 && h->task_id.substr(h->task_id.size() - 6) == "/guard") {
+        for (int op : ops) EXPECT_TRUE(op < 0 || op >= parts);
+      } else {
+        ASSERT_EQ(ops.size(), 1u);
+        EXPECT_TRUE(covered.insert(*ops.begin()).second);
+      }
+    }
+    EXPECT_EQ(covered.size(), static_cast<size_t>(parts));
+  }
+  for (const Problem& p : s.test) EXPECT_EQ(ops_called(p).size(), static_cast<size_t>(parts_of(p)) + 3) << p.task_id;
+  // Deterministic for a seed.
+  EXPECT_EQ(problems_to_jsonl(generate_dispatch_suite(o).train), problems_to_jsonl(s.train));
+}
+
+TEST(RecordsSuiteTest, ReferencesAreLongWithManyControlStatements) {
+  RecordsOptions o;
+  o.sft = 200, o.pool = 20, o.valid = 5, o.test = 10;
+  RecordsSuite s = generate_records_suite(o);
+  ASSERT_EQ(s.sft.size(), 200u);
+  EXPECT_EQ(s.train.size(), 20u);
+  std::set<std::string> ids, bodies;
+  int shortest = 1000, longest = 0;
+  for (const auto* split : {&s.sft, &s.train, &s.valid, &s.test}) {
+    for (const Problem& p : *split) {
+      EXPECT_TRUE(ids.insert(p.task_id).second) << p.task_id;
+      bodies.insert(p.canonical_solution);
+      const std::string& c = p.canonical_solution;
+      const int lines = static_cast<int>(std::count(c.begin(), c.end(), '\n'));
+      int control = 0;
+      for (const char* kw : {"for (", "if ("})
+        for (size_t at = c.find(kw); at != std::string::npos; at = c.find(kw, at + 1)) ++control;
+      shortest = std::min(shortest, lines), longest = std::max(longest, lines);
+      EXPECT_GE(control, 4) << p.task_id << "\n" << c;
+      EXPECT_EQ(p.tests.kind, sandbox::Tests::Kind::Io);
+      EXPECT_GE(p.tests.cases.size(), 7u);
+      EXPECT_EQ(p.tests.cases[0].output.value_or(""), c.find("kept++") == std::string::npos ? "NONE\n" : "NONE\n0\n");
+    }
+  }
+  EXPECT_GE(shortest, 22) << "the prompt's `int main() {` plus 22 lines is still a long program";
+  EXPECT_LE(longest, 40);
+  EXPECT_GT(bodies.size(), 150u) << "the stages combine into many distinct programs";
+  EXPECT_EQ(problems_to_jsonl(generate_records_suite(o).test), problems_to_jsonl(s.test));
 }
 
 TEST(GenerateTest, ShippedSuiteMatchesSeedOne) {

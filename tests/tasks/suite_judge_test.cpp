@@ -1,5 +1,6 @@
-// Reference solutions of the generated suite pass their own tests in the real judge: one
-// problem of every family here, and a broken solution inside a batch is still caught.
+// Reference solutions of the generated suites pass their own tests in the real judge: one
+// problem of every family here, the dispatch suite's parts, and a broken solution inside a
+// batch is still caught.
 // Every problem of examples/suite is judged by suite_slow_test.cpp.
 #include <gtest/gtest.h>
 
@@ -55,6 +56,31 @@ TEST(SuiteJudgeTest, BrokenSolutionInsideABatchIsReported) {
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures[0].task_id, sample[2].task_id);
   EXPECT_EQ(r.passed, 5);
+}
+
+// The dispatch suite (FGO experiments): references pass every part's tests, the pool's partial
+// tests and each hidden part on its own.
+TEST(SuiteJudgeTest, DispatchReferencesPassEveryPartTheyAreJudgedOn) {
+  DispatchOptions o;
+  o.seed = 5, o.sft = 12, o.pool = 8, o.valid = 2, o.test = 2;
+  DispatchSuite s = generate_dispatch_suite(o);
+  std::vector<Problem> sample = s.sft;
+  for (const auto* split : {&s.train, &s.hidden, &s.test}) sample.insert(sample.end(), split->begin(), split->end());
+  VerifyReport r = verify_canonical(sample, sandbox::test_support::default_judge(), /*workers=*/2);
+  for (const CanonicalFailure& f : r.failures) ADD_FAILURE() << f.task_id << ": " << f.verdict << " " << f.message;
+  EXPECT_EQ(r.passed, static_cast<int>(sample.size()));
+}
+
+// The records suite (CCCS experiments): stdin/stdout references, one compile each.
+TEST(SuiteJudgeTest, RecordsReferencesPassTheirTests) {
+  RecordsOptions o;
+  o.seed = 5, o.sft = 10, o.pool = 2, o.valid = 0, o.test = 2;
+  RecordsSuite s = generate_records_suite(o);
+  std::vector<Problem> sample = s.sft;
+  sample.insert(sample.end(), s.test.begin(), s.test.end());
+  VerifyReport r = verify_canonical(sample, sandbox::test_support::default_judge(), /*workers=*/2);
+  for (const CanonicalFailure& f : r.failures) ADD_FAILURE() << f.task_id << ": " << f.verdict << " " << f.message;
+  EXPECT_EQ(r.passed, static_cast<int>(sample.size()));
 }
 
 TEST(VerifyTest, RecognizesOnlyPlainAssertLists) {
