@@ -2,7 +2,7 @@
 # The main job from a clean clone: installs what it needs, builds, then trains a small code
 # model from scratch on the bundled C++ task suite (SFT, then PPO with CCCS and FGO on compiler
 # and unit-test feedback; configs/quickstart.yaml), writes its HTML report and prints the
-# held-out pass@1 before and after PPO. About 20 minutes on two cores after the build.
+# held-out pass@1 before and after PPO. About 24 minutes on two cores after the build.
 # Run it again after an interruption: the PPO stage resumes from its last checkpoint.
 set -euo pipefail
 cd "$(dirname "$0")/.."

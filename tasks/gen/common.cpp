@@ -2,6 +2,9 @@
 // See gen_internal.h.
 #include "tasks/gen/internal.h"
 
+#include "tasks/problem_io.h"
+#include "util/files.h"
+
 namespace stepcoder::tasks::gen {
 
 Value Value::of_int(long long x) {
@@ -100,6 +103,13 @@ Problem function_problem(const std::string& family, const std::string& name,
   }
   p.tests.code = code + "    return 0;\n}\n";
   return p;
+}
+
+Status write_split_files(const std::string& dir, const SplitFiles& files, const std::string& what) {
+  if (Status st = make_dirs(dir); !st) return Error("writing " + what + ": " + st.error());
+  for (const auto& [name, problems] : files)
+    if (Status st = write_problems(dir + "/" + name, *problems); !st) return st;
+  return {};
 }
 
 Problem io_problem(const std::string& family, const std::string& name,

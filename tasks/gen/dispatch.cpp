@@ -205,13 +205,9 @@ DispatchSuite generate_dispatch_suite(const DispatchOptions& o) {
 }
 
 Status write_dispatch_suite(const std::string& dir, const DispatchSuite& s) {
-  const std::pair<const char*, const std::vector<Problem>*> files[] = {
-      {"sft.jsonl", &s.sft}, {"train.jsonl", &s.train}, {"hidden.jsonl", &s.hidden},
-      {"valid.jsonl", &s.valid}, {"test.jsonl", &s.test}};
-  if (Status st = make_dirs(dir); !st) return Error("writing the dispatch suite: " + st.error());
-  for (const auto& [name, problems] : files)
-    if (Status st = write_problems(dir + "/" + name, *problems); !st) return st;
-  return {};
+  return gen::write_split_files(dir, {{"sft.jsonl", &s.sft}, {"train.jsonl", &s.train}, {"hidden.jsonl", &s.hidden},
+                                      {"valid.jsonl", &s.valid}, {"test.jsonl", &s.test}},
+                                 "the dispatch suite");
 }
 
 }  // namespace stepcoder::tasks

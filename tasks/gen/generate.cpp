@@ -248,13 +248,9 @@ Suite generate_suite(const GenerateOptions& opts) {
 }
 
 Status write_suite(const std::string& dir, const Suite& suite) {
-  if (Status st = make_dirs(dir); !st) return Error("writing suite: " + st.error());
-  const std::pair<const char*, const std::vector<Problem>*> files[] = {
-      {"train.jsonl", &suite.train}, {"valid.jsonl", &suite.valid}, {"test.jsonl", &suite.test}};
-  for (const auto& [name, problems] : files) {
-    if (Status st = write_problems(dir + "/" + name, *problems); !st) return st;
-  }
-  return {};
+  return gen::write_split_files(dir, {{"train.jsonl", &suite.train}, {"valid.jsonl", &suite.valid},
+                                      {"test.jsonl", &suite.test}},
+                                 "suite");
 }
 
 }  // namespace stepcoder::tasks

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tasks/gen/predicates.h"
 #include "tasks/problem.h"
 #include "tasks/rng.h"
+#include "util/expected.h"
 
 namespace stepcoder::tasks::gen {
 
@@ -89,6 +91,10 @@ bool op_accepts(const std::string& setting, const std::string& op, const Pred& p
 std::string family_of(const Combo& c);
 std::string combo_name(const Combo& c);  // the function name ("sum_divisible_by_3")
 Problem build_combo(const Combo& c, Rng& rng);
+
+// Writes DIR/NAME for each (NAME, problems), creating DIR; `what` names the suite in errors.
+using SplitFiles = std::vector<std::pair<std::string, const std::vector<Problem>*>>;
+Status write_split_files(const std::string& dir, const SplitFiles& files, const std::string& what);
 
 // Families with fixed structure (number theory, sequences, sorting, strings, simulations).
 std::vector<Problem> fixed_problems(Rng& rng);

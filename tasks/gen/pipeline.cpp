@@ -245,12 +245,9 @@ RecordsSuite generate_records_suite(const RecordsOptions& o) {
 }
 
 Status write_records_suite(const std::string& dir, const RecordsSuite& s) {
-  const std::pair<const char*, const std::vector<Problem>*> files[] = {
-      {"sft.jsonl", &s.sft}, {"train.jsonl", &s.train}, {"valid.jsonl", &s.valid}, {"test.jsonl", &s.test}};
-  if (Status st = make_dirs(dir); !st) return Error("writing the records suite: " + st.error());
-  for (const auto& [name, problems] : files)
-    if (Status st = write_problems(dir + "/" + name, *problems); !st) return st;
-  return {};
+  return gen::write_split_files(dir, {{"sft.jsonl", &s.sft}, {"train.jsonl", &s.train}, {"valid.jsonl", &s.valid},
+                                      {"test.jsonl", &s.test}},
+                                 "the records suite");
 }
 
 }  // namespace stepcoder::tasks
