@@ -1,5 +1,5 @@
 // The dispatch suite, built for FGO experiments (SUITE.md, "The dispatch suite"): each problem
-// is one function that applies one of 4-6 described operations to a vector, chosen by an
+// is one function that applies one of 4 described operations to a vector, chosen by an
 // argument `op`, with a described guard for any other op. A PPO problem's tests call only one or
 // two of its operations, so a correct program holds code that no test runs; the untested
 // parts are judged apart, in `hidden`, so their accuracy after training shows whether rewards
@@ -29,6 +29,7 @@ const std::vector<std::string> kOps = {"sum", "count", "max", "min", "first_inde
 const std::vector<std::string> kPredKinds = {"even", "odd",     "greater", "less",          "at_least",
                                              "at_most", "divisible", "not_divisible", "equal", "ends_in"};
 constexpr int kGuard = -1;  // what every other op returns
+constexpr int kParts = 4;   // operations a problem: a pool problem tests 1-2, so FGO masks about half
 
 Pred draw_pred(Rng& rng) {
   const std::string& kind = rng.pick(kPredKinds);
@@ -49,35 +50,23 @@ std::string sentence(const Part& p, int index, Rng& rng) {
   return head + "the index of the first element that " + that + ", or -1 when there is none.";
 }
 
+// One compact block per operation (a loop with a one-line body), so that a 4-operation program
+// stays near 300 tokens with its prompt: a 5M model trains on it at a few seconds a step.
 void emit(const Part& p, int index, CodeWriter& w) {
-  const std::string cond = p.pred.code("a[i]");
-  const std::string loop = "for (int i = 0; i < (int)a.size(); i++) {";
   w.open("if (op == " + std::to_string(index) + ") {");
   if (p.op == "first_index") {
-    w.open(loop);
-    w.open("if (" + cond + ") {");
-    w.line("return i;");
-    w.close();
-    w.close();
+    w.line("for (int i = 0; i < (int)a.size(); i++) if (" + p.pred.code("a[i]") + ") return i;");
     w.line("return -1;");
   } else if (p.op == "sum" || p.op == "count") {
     const std::string var = p.op == "sum" ? "total" : "count";
     w.line("int " + var + " = 0;");
-    w.open(loop);
-    w.open("if (" + cond + ") {");
-    w.line(p.op == "sum" ? "total += a[i];" : "count++;");
-    w.close();
-    w.close();
+    w.line("for (int x : a) if (" + p.pred.code("x") + ") " + (p.op == "sum" ? "total += x;" : "count++;"));
     w.line("return " + var + ";");
   } else {
     w.line("int best = 0;");
     w.line("bool found = false;");
-    w.open(loop);
-    w.open("if (" + cond + " && (!found || a[i] " + (p.op == "max" ? ">" : "<") + " best)) {");
-    w.line("best = a[i];");
-    w.line("found = true;");
-    w.close();
-    w.close();
+    w.line("for (int x : a) if (" + p.pred.code("x") + " && (!found || x " + (p.op == "max" ? ">" : "<") +
+           " best)) { best = x; found = true; }");
     w.line("return best;");
   }
   w.close();
@@ -129,13 +118,12 @@ struct Drawn {
 
 Drawn draw_problem(Rng& rng) {
   Drawn d;
-  const int n = static_cast<int>(rng.uniform(4, 6));
+  const int n = kParts;
   std::set<std::string> seen;
   while (static_cast<int>(d.parts.size()) < n) {
     Part p{rng.pick(kOps), draw_pred(rng)};
     if (seen.insert(p.op + "/" + p.pred.slug()).second) d.parts.push_back(p);
   }
-  d.text.push_back("The function applies one of " + std::to_string(n) + " operations to the vector a.");
   CodeWriter w;
   for (int i = 0; i < n; ++i) {
     d.text.push_back(sentence(d.parts[static_cast<size_t>(i)], i, rng));

@@ -33,7 +33,7 @@ Suite generate_suite(const GenerateOptions& opts);
 // Writes DIR/train.jsonl, DIR/valid.jsonl and DIR/test.jsonl (creating DIR).
 Status write_suite(const std::string& dir, const Suite& suite);
 
-// The dispatch suite for FGO experiments (SUITE.md): functions that apply one of 4-6 described
+// The dispatch suite for FGO experiments (SUITE.md): functions that apply one of 4 described
 // operations chosen by `op`. `sft` and the held-out `valid` and `test` test every operation;
 // the PPO pool `train` tests one or two per problem, and `hidden` holds each other operation
 // (and the guard for unknown ops) of every pool problem as a problem of its own, task id
