@@ -10,6 +10,12 @@
 // difference to the baseline is the spread that seeds alone make. Each arm's mean and its
 // difference to the baseline come with 95% bootstrap intervals over seeds x problems.
 //
+// Paired runs must start from the same checkpoint. Each run's ablate.json records the
+// XXH3-128 of the checkpoint it started from (train.init, or model.init_from for an arm that
+// trains SFT first); before any run starts, a finished run whose checkpoint has changed since is
+// an error, so results kept from an earlier session (or copied from elsewhere) are never paired
+// with runs from another starting point.
+//
 // Each stage is a child process of this same binary, so a crash in one run cannot take the
 // others down; their progress goes to stderr. A run whose eval.json exists is not run again,
 // so an interrupted ablation resumes where it stopped, run by run. Exit status 1 when any run
@@ -20,12 +26,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 #include "app/common.h"
 #include "app/verb.h"
 #include "run/layout.h"
 #include "report/ablation.h"
+#include "util/config.h"
 #include "util/files.h"
+#include "util/hash.h"
 #include "util/process.h"
 
 namespace stepcoder::app {
@@ -44,7 +53,50 @@ constexpr int64_t kAaSeedOffset = 1000;  // the A/A arm's seeds: 1001, 1002, ...
 struct RunSpec {
   std::string arm, name, config, run_dir;  // name: the config's (the A/A arm's is the baseline's)
   int64_t seed = 0;  // 0: the config's train.seed
+  std::string start;  // the checkpoint file it starts from; empty: from scratch or a model directory
 };
+
+// The checkpoint file a config's run starts from: train.init, or model.init_from when the run
+// trains SFT first. Empty for a run from scratch or from a Hugging Face model directory.
+Expected<std::string> start_checkpoint(const std::string& config) {
+  run::TrainRunConfig cfg;
+  ConfigSchema schema = run::train_run_schema(cfg);
+  if (Status st = run::load_train_config(config, schema); !st) return Error(st.error());
+  const std::string& path = cfg.train.run_sft_first ? cfg.model.init_from : cfg.train.init;
+  if (path.empty() || is_directory(path)) return std::string();
+  return path;
+}
+
+// Hashes of start checkpoints, each file read once per ablation.
+class StartHashes {
+ public:
+  // "" when the file does not exist (yet): the run's own training then reports it.
+  Expected<std::string> of(const std::string& path) {
+    if (path.empty() || !file_exists(path)) return std::string();
+    if (auto it = known_.find(path); it != known_.end()) return it->second;
+    auto h = file_hash_hex(path);
+    if (!h) return Error(h.error());
+    return known_[path] = *h;
+  }
+
+ private:
+  std::map<std::string, std::string> known_;
+};
+
+// A finished run whose start checkpoint has another hash now: new runs would not be its pairs.
+Status check_start_unchanged(const RunSpec& r, StartHashes& hashes) {
+  auto text = read_file(r.run_dir + "/ablate.json");
+  if (!text) return {};  // not trained yet
+  Json j = Json::parse(*text, nullptr, false);
+  if (!j.is_object() || !j.contains("start_xxh3") || !j["start_xxh3"].is_string()) return {};  // recorded before hashes
+  auto now = hashes.of(r.start);
+  if (!now) return Error(now.error());
+  const std::string then = j["start_xxh3"].get<std::string>();
+  if (now->empty() || *now == then) return {};
+  return Error(r.run_dir + " started from " + r.start + " with XXH3 " + then + ", but that file now has XXH3 " + *now +
+               ": runs started now would not be paired with it (HINT: restore that checkpoint, or write this "
+               "ablation to a new -o folder)");
+}
 
 Expected<std::string> self_exe() {
   char buf[4096];
@@ -82,7 +134,9 @@ double train_seconds(const std::string& run_dir) {
   return seconds;
 }
 
-Status train_config(const std::string& exe, const RunSpec& r) {
+Status train_config(const std::string& exe, const RunSpec& r, StartHashes& hashes) {
+  auto start_hash = hashes.of(r.start);
+  if (!start_hash) return Error(start_hash.error());
   std::fprintf(stderr, "ablate: %s: training into %s\n", r.arm.c_str(), r.run_dir.c_str());
   auto t0 = std::chrono::steady_clock::now();
   // An arm that trains SFT first (the equal-compute control) does so inside its run directory,
@@ -95,7 +149,9 @@ Status train_config(const std::string& exe, const RunSpec& r) {
   if (!train) return Error(train.error());
   if (train->status != 0) return Error("stepcoder train exited with status " + std::to_string(train->status));
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return write_file_atomic(r.run_dir + "/ablate.json", Json{{"train_wall_s", wall}}.dump() + "\n");
+  Json record = {{"train_wall_s", wall}};
+  if (!start_hash->empty()) record["start"] = r.start, record["start_xxh3"] = *start_hash;
+  return write_file_atomic(r.run_dir + "/ablate.json", record.dump() + "\n");
 }
 
 // eval.json is written only from a successful evaluation: its presence means "done".
@@ -112,14 +168,14 @@ Status evaluate_config(const std::string& exe, const RunSpec& r) {
 }
 
 // Trains and evaluates one run; errors are this run's failure, not the ablation's.
-Expected<report::AblationRow> run_config(const std::string& exe, const RunSpec& r) {
+Expected<report::AblationRow> run_config(const std::string& exe, const RunSpec& r, StartHashes& hashes) {
   const std::string eval_path = run::RunLayout(r.run_dir).eval();
   if (file_exists(eval_path)) {
     std::fprintf(stderr, "ablate: %s: %s exists, not run again\n", r.arm.c_str(), eval_path.c_str());
   } else {
     // ablate.json marks a finished training: then only the evaluation is left to do.
     if (!file_exists(r.run_dir + "/ablate.json"))
-      if (Status st = train_config(exe, r); !st) return Error(st.error());
+      if (Status st = train_config(exe, r, hashes); !st) return Error(st.error());
     if (Status st = evaluate_config(exe, r); !st) return Error(st.error());
   }
   auto text = read_file(eval_path);
@@ -135,20 +191,25 @@ Expected<report::AblationRow> run_config(const std::string& exe, const RunSpec& 
 
 // The runs of the ablation, arm by arm: one per arm without --seeds, else K per arm and, with
 // --aa, the A/A arm after the baseline.
-std::vector<RunSpec> plan_runs(const AblateArgs& a, const std::vector<std::string>& names, const std::string& baseline) {
+Expected<std::vector<RunSpec>> plan_runs(const AblateArgs& a, const std::vector<std::string>& names,
+                                         const std::string& baseline) {
   std::vector<RunSpec> runs;
-  auto add_arm = [&](const std::string& arm, const std::string& name, int64_t offset) {
+  auto add_arm = [&](const std::string& arm, const std::string& name, int64_t offset) -> Status {
     const std::string config = a.dir + "/" + name + ".yaml";
+    auto start = start_checkpoint(config);
+    if (!start) return Error(start.error());
     if (a.seeds == 0) {
-      runs.push_back({arm, name, config, a.out + "/" + arm, 0});
-      return;
+      runs.push_back({arm, name, config, a.out + "/" + arm, 0, *start});
+      return {};
     }
     for (int64_t s = 1; s <= a.seeds; ++s)
-      runs.push_back({arm, name, config, a.out + "/" + arm + "/seed-" + std::to_string(offset + s), offset + s});
+      runs.push_back({arm, name, config, a.out + "/" + arm + "/seed-" + std::to_string(offset + s), offset + s, *start});
+    return {};
   };
   for (const std::string& name : names) {
-    add_arm(name, name, 0);
-    if (a.aa && name == baseline) add_arm(name + "-aa", name, kAaSeedOffset);
+    if (Status st = add_arm(name, name, 0); !st) return Error(st.error());
+    if (a.aa && name == baseline)
+      if (Status st = add_arm(name + "-aa", name, kAaSeedOffset); !st) return Error(st.error());
   }
   return runs;
 }
@@ -177,11 +238,16 @@ void ablate_verb(const AblateArgs& a) {
   auto exe = self_exe();
   if (!exe) return fail(exe.error(), 1);
   if (Status st = make_dirs(a.out); !st) return fail(st.error());
+  auto runs = plan_runs(a, *names, baseline);
+  if (!runs) return fail(runs.error());
+  StartHashes hashes;
+  for (const RunSpec& r : *runs)
+    if (Status st = check_start_unchanged(r, hashes); !st) return fail(st.error());
   std::vector<report::AblationRow> rows;
   int failed = 0;
-  for (const RunSpec& r : plan_runs(a, *names, baseline)) {
+  for (const RunSpec& r : *runs) {
     if (!selected(a, r) && !file_exists(run::RunLayout(r.run_dir).eval())) continue;  // not asked for, never run
-    auto row = run_config(*exe, r);
+    auto row = run_config(*exe, r, hashes);
     if (!row) {
       std::fprintf(stderr, "ablate: %s failed: %s\n", r.run_dir.c_str(), row.error().c_str());
       ++failed;

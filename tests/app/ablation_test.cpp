@@ -11,6 +11,7 @@
 
 #include "tests/app/run_cli.h"
 #include "util/files.h"
+#include "util/hash.h"
 
 namespace stepcoder::report {
 namespace {
@@ -217,6 +218,29 @@ TEST_F(AblateCliTest, SeedsAndTheAaArmResumeRunByRun) {
   EXPECT_NE(page->find("<svg"), std::string::npos);
   EXPECT_NE(page->find("b-fgo: 75.0 ["), std::string::npos) << "a dot per arm, with its interval";
   EXPECT_NE(page->find("minus a-base"), std::string::npos);
+}
+
+// Finished runs record the hash of the checkpoint they started from; once that file changes,
+// the ablation refuses to add runs that would not be paired with them.
+TEST_F(AblateCliTest, AChangedStartCheckpointIsRefused) {
+  const std::string ckpt = dir_->file("start.pt");
+  ASSERT_TRUE(write_file_atomic(ckpt, "weights of the SFT run"));
+  auto hash = file_hash_hex(ckpt);
+  ASSERT_TRUE(hash) << hash.error();
+  ASSERT_TRUE(write_file_atomic(dir_->file("configs/a.yaml"), "train:\n  steps: 1\n  init: " + ckpt + "\n"));
+  ASSERT_TRUE(make_dirs(dir_->file("out/a")));
+  ASSERT_TRUE(write_file_atomic(dir_->file("out/a/eval.json"), eval_of({1, 0}).dump()));
+  Json record = {{"train_wall_s", 61}, {"start", ckpt}, {"start_xxh3", *hash}};
+  ASSERT_TRUE(write_file_atomic(dir_->file("out/a/ablate.json"), record.dump()));
+  Outcome same = run_cli("ablate " + dir_->file("configs") + " -o " + dir_->file("out"));
+  EXPECT_EQ(same.code, 0) << same.output;
+
+  ASSERT_TRUE(write_file_atomic(ckpt, "weights of another SFT run"));
+  Outcome changed = run_cli("ablate " + dir_->file("configs") + " -o " + dir_->file("out"));
+  EXPECT_EQ(changed.code, 2) << changed.output;
+  EXPECT_NE(changed.output.find(dir_->file("out/a") + " started from " + ckpt), std::string::npos) << changed.output;
+  EXPECT_NE(changed.output.find("would not be paired"), std::string::npos) << changed.output;
+  EXPECT_EQ(changed.output.find("training into"), std::string::npos) << changed.output;
 }
 
 }  // namespace
