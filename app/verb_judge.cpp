@@ -1,7 +1,11 @@
 // `stepcoder judge PROBLEMS [--canonical | --solutions FILE] [--json] [-j N] [--coverage DIR]`:
 // judges reference or given solutions of a problem file (project JSONL, HumanEval-X, MBXP or
 // APPS; plain or .gz) in the sandbox, one line per task, closing with "N passed, M failed".
+// With --coverage each line also gives the share of the solution that FGO would keep (the
+// non-blank bytes of statements the tests ran), and the close gives its mean: how much a suite's
+// tests leave unexecuted in correct programs, before any training.
 // Exit status: 0 when every task passed, 1 when some did not, 2 for bad input.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -9,6 +13,7 @@
 #include "app/verb.h"
 #include "coverage/judge_coverage.h"
 #include "coverage/report.h"
+#include "coverage/token_mask.h"
 #include "tasks/problem_io.h"
 #include "util/files.h"
 #include "util/progress.h"
@@ -41,6 +46,12 @@ Expected<std::vector<std::pair<std::string, std::string>>> load_solutions(const 
   return out;
 }
 
+std::string fmt_kept(double kept) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "kept %5.1f%%", 100 * kept);
+  return buf;
+}
+
 struct Job {
   const tasks::Problem* problem;
   std::string completion;
@@ -55,17 +66,34 @@ void write_coverage(const std::string& dir, const tasks::Problem& p, const cover
   (void)write_file_atomic(dir + "/" + name, coverage::to_lcov(cov.instrumented, cov.merged, source, p.task_id));
 }
 
-void print_result(const Job& job, const sandbox::JudgeResult& r, bool json) {
+// `kept`: the FGO-kept share of the solution, or < 0 without coverage.
+void print_result(const Job& job, const sandbox::JudgeResult& r, double kept, bool json) {
   if (json) {
     Json j = result_json(r);
     j.erase("tests");
     j["task_id"] = job.problem->task_id;
+    if (kept >= 0) j["fgo_kept"] = kept;
     std::printf("%s\n", j.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
   } else {
-    std::printf("%-24s %-13s %5.2f  %s%s\n", job.problem->task_id.c_str(),
-                sandbox::verdict_name(r.verdict), r.pass_ratio, printable(r.message).c_str(),
+    std::string share = kept >= 0 ? fmt_kept(kept) + "  " : "";
+    std::printf("%-24s %-13s %5.2f  %s%s%s\n", job.problem->task_id.c_str(),
+                sandbox::verdict_name(r.verdict), r.pass_ratio, share.c_str(), printable(r.message).c_str(),
                 r.isolation == sandbox::Isolation::InProcess ? " [tests in the program's process]" : "");
   }
+}
+
+// The closing line's coverage part: mean, smallest and largest kept share of the programs that
+// compiled with coverage.
+std::string kept_summary(const std::vector<double>& kept) {
+  double sum = 0, lo = 1, hi = 0;
+  int n = 0;
+  for (double k : kept)
+    if (k >= 0) sum += k, lo = std::min(lo, k), hi = std::max(hi, k), ++n;
+  if (n == 0) return "; no program compiled with coverage";
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "; FGO keeps %.1f%% of the solutions (mean of %d; smallest %.1f%%, largest %.1f%%)",
+                100 * sum / n, n, 100 * lo, 100 * hi);
+  return buf;
 }
 
 void judge_verb(const JudgeArgs& a) {
@@ -98,6 +126,7 @@ void judge_verb(const JudgeArgs& a) {
   if (!judge) return fail("starting the judge: " + judge.error(), 1);
 
   std::vector<sandbox::JudgeResult> results(jobs.size());
+  std::vector<double> kept(jobs.size(), -1.0);
   Progress bar("judge", static_cast<int64_t>(jobs.size()));
   parallel_for(
       jobs.size(), a.workers > 0 ? a.workers : cfg->workers,
@@ -109,17 +138,19 @@ void judge_verb(const JudgeArgs& a) {
         }
         coverage::CoverageResult cov;
         results[i] = coverage::judge_with_coverage(**judge, req, &cov);
+        if (cov.available && results[i].verdict != sandbox::Verdict::CompileError)
+          kept[i] = coverage::kept_share(cov.instrumented, cov.merged, jobs[i].problem->prompt.size());
         write_coverage(a.coverage_dir, *jobs[i].problem, cov, req.program);
       },
       [&](size_t done) { bar.update(static_cast<int64_t>(done)); });
   bar.finish();
   int passed = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
-    print_result(jobs[i], results[i], a.json);
+    print_result(jobs[i], results[i], kept[i], a.json);
     passed += results[i].verdict == sandbox::Verdict::Passed;
   }
   int failed = static_cast<int>(jobs.size()) - passed;
-  std::printf("%d passed, %d failed\n", passed, failed);
+  std::printf("%d passed, %d failed%s\n", passed, failed, a.coverage_dir.empty() ? "" : kept_summary(kept).c_str());
   set_exit_code(failed == 0 ? 0 : 1);
 }
 
@@ -137,7 +168,8 @@ void add_judge_verb(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "project", "humaneval-x", "mbxp", "apps"}));
   cmd->add_flag("--skip-bad", a->skip_bad, "skip malformed records with a warning instead of failing");
   cmd->add_option("-j,--jobs", a->workers, "parallel judges (default: sandbox.workers, 0 = cores)");
-  cmd->add_option("--coverage", a->coverage_dir, "write one LCOV tracefile (and the program) per task here");
+  cmd->add_option("--coverage", a->coverage_dir,
+                  "write one LCOV tracefile (and the program) per task here, and print the share FGO keeps");
   add_judge_options(cmd, &a->config, &a->sets, &a->json);
   cmd->callback([a] { judge_verb(*a); });
 }

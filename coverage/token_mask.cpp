@@ -48,4 +48,16 @@ std::vector<uint8_t> token_mask(const Instrumented& inst, const CoverageMap& map
   return mask;
 }
 
+double kept_share(const Instrumented& inst, const CoverageMap& map, size_t completion_start) {
+  if (!map.valid) return 1.0;
+  std::vector<ByteState> states = byte_states(inst, map);
+  size_t bytes = 0, kept = 0;
+  for (size_t i = completion_start; i < inst.program.size(); ++i) {
+    if (std::isspace(static_cast<unsigned char>(inst.program[i]))) continue;
+    ++bytes;
+    kept += states[i] != ByteState::NotRun;
+  }
+  return bytes ? static_cast<double>(kept) / static_cast<double>(bytes) : 1.0;
+}
+
 }  // namespace stepcoder::coverage

@@ -31,4 +31,8 @@ std::vector<uint8_t> token_mask(const Instrumented& inst, const CoverageMap& map
                                 size_t completion_start,
                                 const std::vector<std::pair<size_t, size_t>>& token_byte_ranges);
 
+// The share of the completion's non-blank bytes (from `completion_start` to the end of the
+// program) that FGO keeps: every byte but those of statements no test ran. 1 for an invalid map.
+double kept_share(const Instrumented& inst, const CoverageMap& map, size_t completion_start);
+
 }  // namespace stepcoder::coverage

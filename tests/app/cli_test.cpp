@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include "tests/app/run_cli.h"
 #include "util/files.h"
+#include "util/jsonl.h"
 
 namespace stepcoder {
 namespace {
@@ -108,6 +110,31 @@ TEST_F(CliTest, SolutionsForUnknownTasksAreRejected) {
   Outcome g = run_cli("judge " + p + " --solutions " + good + " --json");
   EXPECT_EQ(g.code, 1) << g.output;  // the second solution fails
   EXPECT_NE(g.output.find("1 passed, 1 failed"), std::string::npos) << g.output;
+}
+
+// With --coverage, each solution's FGO-kept share: below 1 where the tests skip a branch.
+TEST_F(CliTest, JudgeWithCoverageGivesTheShareFgoKeeps) {
+  std::string p = write("p.jsonl",
+                        "{\"task_id\":\"branch\",\"prompt\":\"int f(int x) {\\n\",\"canonical_solution\":"
+                        "\"    if (x > 100) return 7;\\n    return 1;\\n}\\n\",\"tests\":{\"kind\":\"assert\",\"code\":"
+                        "\"int main(){assert(f(1)==1);}\"}}\n"
+                        "{\"task_id\":\"straight\",\"prompt\":\"int g(int x) {\\n\",\"canonical_solution\":"
+                        "\"    return x + 1;\\n}\\n\",\"tests\":{\"kind\":\"assert\",\"code\":"
+                        "\"int main(){assert(g(1)==2);}\"}}\n");
+  Outcome o = run_cli("judge " + p + " --json --coverage " + dir_->file("cov"));
+  ASSERT_EQ(o.code, 0) << o.output;
+  std::map<std::string, double> kept;
+  size_t at = 0;
+  for (size_t nl; (nl = o.output.find('\n', at)) != std::string::npos; at = nl + 1) {
+    Json j = Json::parse(o.output.substr(at, nl - at), nullptr, false);
+    if (j.is_object() && j.contains("fgo_kept")) kept[j["task_id"].get<std::string>()] = j["fgo_kept"].get<double>();
+  }
+  ASSERT_EQ(kept.size(), 2u) << o.output;
+  // "return7;" of "if(x>100)return7;return1;}" never ran: 8 of 26 non-blank bytes.
+  EXPECT_NEAR(kept["branch"], 18.0 / 26.0, 1e-9) << o.output;
+  EXPECT_EQ(kept["straight"], 1.0) << o.output;
+  EXPECT_NE(o.output.find("2 passed, 0 failed; FGO keeps 84.6% of the solutions (mean of 2"), std::string::npos)
+      << o.output;
 }
 
 TEST_F(CliTest, BadConfigNamesFileLineAndKey) {

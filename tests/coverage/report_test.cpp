@@ -1,6 +1,7 @@
 // Decoding, merging, reports and token masks over synthetic counter bytes (no processes).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstring>
 
 #include "coverage/coverage_map.h"
@@ -157,6 +158,22 @@ TEST(TokenMask, FollowsInnermostStatementOrFunction) {
       << "no counters (compile error): nothing is masked";
   std::vector<ByteState> st = byte_states(inst, m);
   EXPECT_EQ(st[0], ByteState::Outside) << "#include is outside every function";
+}
+
+// The share FGO keeps: every non-blank completion byte except those of statements that never ran.
+TEST(TokenMask, KeptShareCountsNonBlankBytesOfTheCompletion) {
+  Instrumented inst = fixture();
+  CoverageMap m = decode(inst, region({1, 0, 1, 0}));  // f(0): `return 1;` and all of g unexecuted
+  size_t start = inst.program.find("  if (x)");
+  std::vector<ByteState> st = byte_states(inst, m);
+  size_t bytes = 0, dropped = 0;
+  for (size_t i = start; i < inst.program.size(); ++i)
+    if (!std::isspace(static_cast<unsigned char>(inst.program[i]))) ++bytes, dropped += st[i] == ByteState::NotRun;
+  // "return1;" (8) in f, and g: "intg(){" (7), "return3;" (8), "}" (1).
+  EXPECT_EQ(dropped, 24u);
+  EXPECT_DOUBLE_EQ(kept_share(inst, m, start), 1.0 - 24.0 / static_cast<double>(bytes));
+  EXPECT_DOUBLE_EQ(kept_share(inst, decode(inst, region({1, 1, 1, 1})), start), 1.0) << "everything ran";
+  EXPECT_DOUBLE_EQ(kept_share(inst, CoverageMap{}, start), 1.0) << "no counters: nothing is masked";
 }
 
 }  // namespace
