@@ -17,7 +17,7 @@ constexpr const char* kFormat = "stepcoder-checkpoint-v1";
 
 nlohmann::json config_to_json(const ModelConfig& c) {
   const RopeScaling& r = c.rope_scaling;
-  return {{"vocab_size", c.vocab_size}, {"dim", c.dim}, {"layers", c.layers}, {"heads", c.heads},
+  nlohmann::json j = {{"vocab_size", c.vocab_size}, {"dim", c.dim}, {"layers", c.layers}, {"heads", c.heads},
           {"kv_heads", c.kv_heads}, {"mlp_hidden", c.mlp_hidden}, {"context", c.context},
           {"rope_theta", c.rope_theta}, {"norm_eps", c.norm_eps},
           {"tie_embeddings", c.tie_embeddings}, {"architecture", c.architecture},
@@ -25,6 +25,9 @@ nlohmann::json config_to_json(const ModelConfig& c) {
           {"qk_norm", c.qk_norm},
           {"rope_scaling", {{"kind", r.kind}, {"factor", r.factor}, {"low_freq_factor", r.low_freq_factor},
                             {"high_freq_factor", r.high_freq_factor}, {"original_context", r.original_context}}}};
+  const LoraConfig& l = c.lora;  // a checkpoint with adapters: the model that holds them
+  if (l.enabled()) j["lora"] = {{"rank", l.rank}, {"alpha", l.alpha}, {"dropout", l.dropout}, {"targets", l.targets}};
+  return j;
 }
 
 // Checkpoints written before the architecture fields hold the from-scratch defaults.
@@ -44,6 +47,11 @@ ModelConfig config_from_json(const nlohmann::json& j) {
     c.rope_scaling.low_freq_factor = r.value("low_freq_factor", 1.0);
     c.rope_scaling.high_freq_factor = r.value("high_freq_factor", 4.0);
     c.rope_scaling.original_context = r.value("original_context", 0);
+  }
+  if (j.contains("lora")) {
+    const auto& l = j["lora"];
+    c.lora.rank = l.at("rank"), c.lora.alpha = l.at("alpha"), c.lora.dropout = l.at("dropout");
+    c.lora.targets = l.at("targets").get<std::vector<std::string>>();
   }
   return c;
 }

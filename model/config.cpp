@@ -1,9 +1,27 @@
 // Model and sampling configuration: validation and schema declarations (see config.h).
 #include "model/config.h"
 
+#include <utility>
+
 #include "util/config.h"
 
 namespace stepcoder::model {
+
+namespace {
+
+// Adapter target names: this model's projections, and Hugging Face's names for them.
+const std::vector<std::pair<std::string, std::string>> kLoraTargets = {
+    {"wq", "q_proj"}, {"wk", "k_proj"}, {"wv", "v_proj"}, {"wo", "o_proj"},
+    {"gate", "gate_proj"}, {"up", "up_proj"}, {"down", "down_proj"}};
+
+}  // namespace
+
+bool LoraConfig::targets_projection(const std::string& name) const {
+  for (const std::string& t : targets)
+    for (const auto& [ours, hf] : kLoraTargets)
+      if (ours == name && (t == ours || t == hf)) return true;
+  return false;
+}
 
 std::string describe_shape(const ModelConfig& c) {
   return "vocab " + std::to_string(c.vocab_size) + ", dim " + std::to_string(c.dim) + ", layers " +
@@ -13,7 +31,25 @@ std::string describe_shape(const ModelConfig& c) {
          (c.tie_embeddings ? ", tied head" : ", separate head") +
          (c.head_dim_override ? ", head_dim " + std::to_string(c.head_dim_override) : "") +
          (c.qkv_bias ? ", qkv bias" : "") + (c.o_bias ? ", o bias" : "") + (c.qk_norm ? ", q/k norm" : "") +
-         (c.rope_scaling.kind.empty() ? "" : ", rope " + c.rope_scaling.kind);
+         (c.rope_scaling.kind.empty() ? "" : ", rope " + c.rope_scaling.kind) +
+         (c.lora.enabled() ? ", LoRA rank " + std::to_string(c.lora.rank) : "");
+}
+
+static Status validate_lora(const LoraConfig& l) {
+  if (l.rank < 0) return Error("model config: model.lora.rank must not be negative");
+  if (!l.enabled()) return {};
+  if (!(l.alpha > 0)) return Error("model config: model.lora.alpha must be positive");
+  if (!(l.dropout >= 0 && l.dropout < 1)) return Error("model config: model.lora.dropout must be in [0, 1)");
+  if (l.targets.empty()) return Error("model config: model.lora.targets is empty (HINT: e.g. [wq, wv])");
+  for (const std::string& t : l.targets) {
+    bool known = false;
+    for (const auto& [ours, hf] : kLoraTargets) known |= t == ours || t == hf;
+    if (!known)
+      return Error("model config: model.lora.targets: '" + t +
+                   "' is not a projection (HINT: wq wk wv wo gate up down, or q_proj k_proj v_proj o_proj "
+                   "gate_proj up_proj down_proj)");
+  }
+  return {};
 }
 
 Status validate(const ModelConfig& c) {
@@ -41,7 +77,7 @@ Status validate(const ModelConfig& c) {
   if (c.vocab_size < 0) return bad("model.vocab_size must not be negative");
   if (c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
     return bad("model.device '" + c.device + "' is neither cpu nor cuda[:N]");
-  return {};
+  return validate_lora(c.lora);
 }
 
 void describe(ModelConfig& c, ConfigSchema& s, const std::string& p) {
@@ -66,6 +102,10 @@ void describe(ModelConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".chat_template", &c.prompt.chat_template,
         "a Jinja chat template for prompt_format chat; empty = the tokenizer's (tokenizer_config.json)");
   s.add(p + ".system_prompt", &c.prompt.system_prompt, "with prompt_format chat: a system message before the problem");
+  s.add(p + ".lora.rank", &c.lora.rank, "LoRA adapters' rank; 0 = none (every weight trains)").range(0, 65536);
+  s.add(p + ".lora.alpha", &c.lora.alpha, "LoRA scale: the update is alpha / rank times B A x").range(0, 1e6);
+  s.add(p + ".lora.dropout", &c.lora.dropout, "dropout on the adapters' input while training").range(0, 1);
+  s.add(p + ".lora.targets", &c.lora.targets, "projections with an adapter: wq wk wv wo gate up down (or q_proj ...)");
 }
 
 void describe(SamplingConfig& c, ConfigSchema& s, const std::string& p) {

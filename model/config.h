@@ -46,6 +46,25 @@ struct PromptFormat {
   bool operator!=(const PromptFormat& o) const { return !(*this == o); }
 };
 
+// Low-rank adapters (LoRA, Hu et al. 2021) on the attention and MLP projections: W x + (alpha /
+// rank) B A x with A (rank, in) and B (out, rank), B starting at zero. With rank > 0 only the
+// adapters and the value head train, and the base model is the adapters switched off (PPO's KL
+// reference, with no second copy of the weights).
+struct LoraConfig {
+  int rank = 0;         // 0: no adapters
+  double alpha = 16.0;  // the update is scaled by alpha / rank
+  double dropout = 0.0; // on the adapter's input, in training mode
+  // Projections that get an adapter: wq wk wv wo gate up down (or Hugging Face's q_proj ...).
+  std::vector<std::string> targets = {"wq", "wk", "wv", "wo", "gate", "up", "down"};
+
+  bool enabled() const { return rank > 0; }
+  double scale() const { return rank > 0 ? alpha / rank : 0.0; }
+  bool targets_projection(const std::string& name) const;  // name: wq ... down
+  bool operator==(const LoraConfig& o) const {
+    return rank == o.rank && alpha == o.alpha && dropout == o.dropout && targets == o.targets;
+  }
+};
+
 struct ModelConfig {
   int vocab_size = 0;     // 0: taken from the tokenizer
   int dim = 256;          // width of the residual stream
@@ -72,6 +91,7 @@ struct ModelConfig {
   RopeScaling rope_scaling;
   // YAML keys; the tokenizer carries them into checkpoints (Tokenizer::prompt_format()).
   PromptFormat prompt;
+  LoraConfig lora;  // YAML keys model.lora.*; stored in checkpoints with the adapters
 
   int head_dim() const { return head_dim_override > 0 ? head_dim_override : dim / heads; }
   int resolved_kv_heads() const { return kv_heads > 0 ? kv_heads : heads; }

@@ -257,6 +257,10 @@ Status export_hf(Transformer& model, const Tokenizer& tok, const std::string& di
       {"float32", {"F32", torch::kFloat32}}, {"bfloat16", {"BF16", torch::kBFloat16}}, {"float16", {"F16", torch::kFloat16}}};
   auto kind = kinds.find(dtype);
   if (kind == kinds.end()) return Error("exporting: dtype '" + dtype + "' is none of float32, bfloat16, float16");
+  if (model->config().lora.enabled()) {  // the adapters go in merged: W + scale B A
+    Transformer merged = merge_adapters(model);
+    return export_hf(merged, tok, dir, dtype);
+  }
   Json cfg = config_json(model->config());
   cfg["torch_dtype"] = dtype;
   std::vector<torch::Tensor> keep;

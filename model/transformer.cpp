@@ -39,6 +39,8 @@ torch::Tensor rope_inv_freq(const ModelConfig& c) {
   return torch::where(medium, smoothed, scaled);
 }
 
+bool is_adapter(const std::string& parameter_name) { return parameter_name.find("_lora.") != std::string::npos; }
+
 }  // namespace
 
 RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : eps_(eps) {
@@ -56,7 +58,11 @@ AttentionImpl::AttentionImpl(const ModelConfig& c)
   wq = register_module("wq", torch::nn::Linear(lin(c.dim, heads_ * head_dim_, c.qkv_bias)));
   wk = register_module("wk", torch::nn::Linear(lin(c.dim, kv_heads_ * head_dim_, c.qkv_bias)));
   wv = register_module("wv", torch::nn::Linear(lin(c.dim, kv_heads_ * head_dim_, c.qkv_bias)));
+  wq_lora = make_adapter(*this, "wq", wq, c.lora);
+  wk_lora = make_adapter(*this, "wk", wk, c.lora);
+  wv_lora = make_adapter(*this, "wv", wv, c.lora);
   wo = register_module("wo", torch::nn::Linear(lin(heads_ * head_dim_, c.dim, c.o_bias)));
+  wo_lora = make_adapter(*this, "wo", wo, c.lora);
   if (c.qk_norm) {
     q_norm = register_module("q_norm", RMSNorm(head_dim_, c.norm_eps));
     k_norm = register_module("k_norm", RMSNorm(head_dim_, c.norm_eps));
@@ -67,12 +73,12 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
                                      const torch::Tensor& sin, const torch::Tensor& mask,
                                      KVCache* cache, int layer) {
   const int64_t B = x.size(0), T = x.size(1);
-  auto q = wq(x).view({B, T, heads_, head_dim_});
-  auto k = wk(x).view({B, T, kv_heads_, head_dim_});
+  auto q = project(wq, wq_lora, x).view({B, T, heads_, head_dim_});
+  auto k = project(wk, wk_lora, x).view({B, T, kv_heads_, head_dim_});
   if (q_norm) q = q_norm(q), k = k_norm(k);  // per head, before rotation
   q = q.transpose(1, 2);                                               // (B, H, T, hd)
   k = k.transpose(1, 2);                                               // (B, Hkv, T, hd)
-  auto v = wv(x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
+  auto v = project(wv, wv_lora, x).view({B, T, kv_heads_, head_dim_}).transpose(1, 2);
   q = apply_rope(q, cos, sin);
   k = apply_rope(k, cos, sin);
   if (cache) {
@@ -90,25 +96,28 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
   att = att.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
   att = torch::softmax(att, -1);                                  // (B, H, T, S)
   auto y = torch::matmul(att, v).transpose(1, 2).reshape({B, T, heads_ * head_dim_});
-  return wo(y);
+  return project(wo, wo_lora, y);
 }
 
-MlpImpl::MlpImpl(int64_t dim, int64_t hidden) {
+MlpImpl::MlpImpl(int64_t dim, int64_t hidden, const LoraConfig& lora) {
   auto lin = [](int64_t in, int64_t out) { return torch::nn::LinearOptions(in, out).bias(false); };
   gate = register_module("gate", torch::nn::Linear(lin(dim, hidden)));
   up = register_module("up", torch::nn::Linear(lin(dim, hidden)));
   down = register_module("down", torch::nn::Linear(lin(hidden, dim)));
+  gate_lora = make_adapter(*this, "gate", gate, lora);
+  up_lora = make_adapter(*this, "up", up, lora);
+  down_lora = make_adapter(*this, "down", down, lora);
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
-  return down(torch::silu(gate(x)) * up(x));
+  return project(down, down_lora, torch::silu(project(gate, gate_lora, x)) * project(up, up_lora, x));
 }
 
 BlockImpl::BlockImpl(const ModelConfig& c) {
   attn_norm = register_module("attn_norm", RMSNorm(c.dim, c.norm_eps));
   attn = register_module("attn", Attention(c));
   mlp_norm = register_module("mlp_norm", RMSNorm(c.dim, c.norm_eps));
-  mlp = register_module("mlp", Mlp(c.dim, c.resolved_mlp_hidden()));
+  mlp = register_module("mlp", Mlp(c.dim, c.resolved_mlp_hidden(), c.lora));
 }
 
 torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
@@ -134,6 +143,9 @@ TransformerImpl::TransformerImpl(const ModelConfig& c) : cfg_(c) {
   cos_ = register_buffer("rope_cos", emb.cos());
   sin_ = register_buffer("rope_sin", emb.sin());
   init_weights();
+  if (c.lora.enabled())  // only the adapters and the value head train
+    for (auto& p : named_parameters())
+      p.value().set_requires_grad(is_adapter(p.key()) || p.key().rfind("value_head.", 0) == 0);
 }
 
 void TransformerImpl::init_weights() {
@@ -141,7 +153,7 @@ void TransformerImpl::init_weights() {
   const double resid_std = 0.02 / std::sqrt(2.0 * cfg_.layers);
   for (auto& p : named_parameters()) {
     const std::string& name = p.key();
-    if (p.value().dim() < 2) continue;  // norm weights stay 1, biases handled below
+    if (p.value().dim() < 2 || is_adapter(name)) continue;  // norms stay 1, adapters as lora.cpp made them
     bool residual_out = name.find("wo.weight") != std::string::npos ||
                         name.find("down.weight") != std::string::npos;
     p.value().normal_(0.0, residual_out ? resid_std : 0.02);
@@ -211,6 +223,18 @@ KVCache TransformerImpl::new_cache(int64_t batch, int64_t max_len) const {
     c.v.push_back(torch::zeros({batch, cfg_.resolved_kv_heads(), max_len, cfg_.head_dim()}, opts));
   }
   return c;
+}
+
+void TransformerImpl::set_adapters_enabled(bool enabled) {
+  for (const auto& m : modules(/*include_self=*/false))
+    if (auto* a = dynamic_cast<LoraImpl*>(m.get())) a->enabled = enabled;
+}
+
+std::vector<torch::Tensor> TransformerImpl::trainable_parameters() const {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : parameters())
+    if (p.requires_grad()) out.push_back(p);
+  return out;
 }
 
 int64_t TransformerImpl::parameter_count() const {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/config.h"
+#include "model/lora.h"
 
 namespace stepcoder::model {
 
@@ -51,6 +52,7 @@ class AttentionImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                         const torch::Tensor& mask, KVCache* cache, int layer);
   torch::nn::Linear wq{nullptr}, wk{nullptr}, wv{nullptr}, wo{nullptr};
+  Lora wq_lora{nullptr}, wk_lora{nullptr}, wv_lora{nullptr}, wo_lora{nullptr};  // model.lora targets only
   RMSNorm q_norm{nullptr}, k_norm{nullptr};  // qk_norm only
 
  private:
@@ -60,9 +62,10 @@ TORCH_MODULE(Attention);
 
 class MlpImpl : public torch::nn::Module {
  public:
-  MlpImpl(int64_t dim, int64_t hidden);
+  MlpImpl(int64_t dim, int64_t hidden, const LoraConfig& lora = {});
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Linear gate{nullptr}, up{nullptr}, down{nullptr};
+  Lora gate_lora{nullptr}, up_lora{nullptr}, down_lora{nullptr};  // model.lora targets only
 };
 TORCH_MODULE(Mlp);
 
@@ -95,6 +98,10 @@ class TransformerImpl : public torch::nn::Module {
   KVCache new_cache(int64_t batch, int64_t max_len) const;
   const ModelConfig& config() const { return cfg_; }
   int64_t parameter_count() const;
+  // With model.lora: switches every adapter on or off; off, the model is its base exactly.
+  void set_adapters_enabled(bool enabled);
+  // The parameters that train: all of them, or with model.lora the adapters and the value head.
+  std::vector<torch::Tensor> trainable_parameters() const;
 
   torch::nn::Embedding tok_embeddings{nullptr};
   torch::nn::ModuleList blocks{nullptr};
@@ -114,6 +121,29 @@ TORCH_MODULE(Transformer);
 // A deep copy with its own parameters; frozen: no gradients, eval mode (PPO's KL reference).
 Transformer clone_model(const Transformer& model, bool frozen);
 inline Transformer clone_frozen(const Transformer& model) { return clone_model(model, true); }
+
+// LoRA (lora.h): `base`'s weights, frozen, with fresh adapters of `lora` (B = 0: the same
+// outputs), A drawn from a generator of its own seeded with `seed`.
+Transformer with_adapters(const Transformer& base, const LoraConfig& lora, uint64_t seed);
+// The adapters folded into their projections (W + scale B A): a model without adapters that
+// computes what `model` computes with them on. A model without adapters is copied.
+Transformer merge_adapters(const Transformer& model);
+// `model` with the adapters `lora` asks for: itself when it has them already; otherwise its
+// adapters (if any) merged, then fresh ones added (none when lora.rank is 0). What a training
+// run starts from: the start computes what `model` computes, and the base is that model.
+Transformer adapt_to(const Transformer& model, const LoraConfig& lora, uint64_t seed);
+
+// Switches a model's adapters off for a scope: the base model (PPO's KL reference under LoRA).
+class AdaptersOff {
+ public:
+  explicit AdaptersOff(Transformer& m) : m_(m) { m_->set_adapters_enabled(false); }
+  ~AdaptersOff() { m_->set_adapters_enabled(true); }
+  AdaptersOff(const AdaptersOff&) = delete;
+  AdaptersOff& operator=(const AdaptersOff&) = delete;
+
+ private:
+  Transformer& m_;
+};
 
 // Per-token log-probabilities and values of given sequences in one forward pass:
 // logprobs[b][i] = log p(ids[b][i+1] | ids[b][..i]) under logits / temperature, values[b][i] =

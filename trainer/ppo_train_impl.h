@@ -32,6 +32,7 @@ struct PpoTrainer::Impl {
   Status start_judge();
   Status load_start(const std::string& init);  // fresh run: policy and reference from `init`
   Status save_reference();
+  void attach_policy(model::Transformer m);
   Status resume();
   Status open_outputs();
   Status run_sft_first();

@@ -30,6 +30,7 @@ Expected<model::LoadedCheckpoint> load_matching(const std::string& path, const r
   if (!ck) return Error(what + ": " + ck.error());
   model::ModelConfig want = cfg.model;
   if (want.vocab_size == 0) want.vocab_size = ck->tokenizer->vocab_size();
+  want.lora = ck->config.lora;  // adapters are the run's choice (adapt_to), not the checkpoint's shape
   // A run that started from a Hugging Face directory took its shape from that directory.
   if (!model::is_hf_dir(cfg.train.init) && model::describe_shape(want) != model::describe_shape(ck->config))
     return Error(what + ": " + path + " holds a model of shape {" + model::describe_shape(ck->config) +
@@ -39,8 +40,15 @@ Expected<model::LoadedCheckpoint> load_matching(const std::string& path, const r
 }
 
 std::unique_ptr<torch::optim::AdamW> make_optimizer(model::Transformer& m, const run::PpoConfig& c) {
-  return std::make_unique<torch::optim::AdamW>(m->parameters(),
+  return std::make_unique<torch::optim::AdamW>(m->trainable_parameters(),
                                                torch::optim::AdamWOptions(c.lr).weight_decay(0.0));
+}
+
+std::string lora_text(const model::LoraConfig& l) {
+  if (!l.enabled()) return "{rank: 0}";
+  std::string t;
+  for (const std::string& x : l.targets) t += (t.empty() ? "" : ", ") + x;
+  return "{rank: " + std::to_string(l.rank) + ", alpha: " + std::to_string(l.alpha) + ", targets: [" + t + "]}";
 }
 
 bool any_canonical(const std::vector<tasks::Problem>& ps) {
@@ -153,12 +161,18 @@ Status PpoTrainer::Impl::load_start(const std::string& from) {
   init = from;
   tok = ck->tokenizer;
   if (Status st = model::apply_prompt_format(*tok, cfg.model.prompt, from); !st) return Error("train.init: " + st.error());
-  policy = ck->model;
-  policy->train();
-  reference = model::clone_frozen(policy);
-  opt = make_optimizer(policy, cfg.ppo);
+  attach_policy(model::adapt_to(ck->model, cfg.model.lora, static_cast<uint64_t>(cfg.model.seed)));
   model_ready = true;
   return {};
+}
+
+// The policy, its KL reference and its optimizer. Under LoRA the reference is the policy itself
+// with its adapters off (rollout.cpp), with no second copy of the weights.
+void PpoTrainer::Impl::attach_policy(model::Transformer m) {
+  policy = m;
+  policy->train();
+  reference = policy->config().lora.enabled() ? policy : model::clone_frozen(policy);
+  opt = make_optimizer(policy, cfg.ppo);
 }
 
 Status PpoTrainer::Impl::resume() {
@@ -171,10 +185,10 @@ Status PpoTrainer::Impl::resume() {
   tok = ref->tokenizer;
   if (Status st = model::apply_prompt_format(*tok, cfg.model.prompt, reference_path); !st)
     return Error("--resume: " + st.error());
-  policy = ref->model;
-  policy->train();
-  reference = model::clone_frozen(policy);
-  opt = make_optimizer(policy, cfg.ppo);
+  if (!(ref->config.lora == cfg.model.lora))
+    return Error("--resume: " + reference_path + " was trained with model.lora " + lora_text(ref->config.lora) +
+                 ", but the config sets " + lora_text(cfg.model.lora) + " (HINT: resume with the run's own model.lora)");
+  attach_policy(ref->model);
   model::TrainState st;
   if (Status s = model::restore_training(last, policy, opt.get(), &st); !s) return Error("--resume: " + s.error());
   try {

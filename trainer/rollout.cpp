@@ -76,6 +76,14 @@ model::SequenceScores score_all(model::Transformer& model, const torch::Tensor& 
   return out;
 }
 
+// The KL reference's log-probabilities: a frozen copy, or under LoRA the policy itself with its
+// adapters off (the same handle: PpoTrainer::Impl::attach_policy).
+torch::Tensor reference_logprobs(const RolloutContext& ctx, const torch::Tensor& ids, double temperature, int chunk) {
+  if (ctx.reference.get() != ctx.policy.get()) return score_all(ctx.reference, ids, temperature, chunk).logprobs;
+  model::AdaptersOff off(ctx.policy);
+  return score_all(ctx.policy, ids, temperature, chunk).logprobs;
+}
+
 // Rewards per row from the chain, placed on the completion's positions; fills the episodes.
 void shape_rewards(RolloutContext& ctx, const std::vector<tasks::Problem>& problems, int K,
                    const std::vector<std::vector<int>>& prompts, const std::vector<model::Completion>& done,
@@ -209,7 +217,7 @@ Expected<Rollout> collect_rollout(RolloutContext& ctx, const std::vector<tasks::
     const int chunk = std::max(1, sc.batch_size);
     auto now = score_all(ctx.policy, r.batch.ids, temp, chunk);
     r.batch.old_logprobs = now.logprobs * r.batch.valid, r.batch.old_values = now.values * r.batch.valid;
-    r.batch.ref_logprobs = score_all(ctx.reference, r.batch.ids, temp, chunk).logprobs * r.batch.valid;
+    r.batch.ref_logprobs = reference_logprobs(ctx, r.batch.ids, temp, chunk) * r.batch.valid;
     r.episodes.resize(done.size());
     shape_rewards(ctx, problems, K, prompts, done, judged, r);
   } catch (const c10::Error& e) {

@@ -59,7 +59,11 @@ Expected<Tokenizer> prepare_tokenizer(const run::SftRunConfig& cfg, const std::v
 
 Expected<Transformer> build_model(const run::SftRunConfig& cfg, const Tokenizer& tok, const torch::Device& dev) {
   const std::string& from = cfg.model.init_from;
-  if (!from.empty() && model::is_hf_dir(from)) return model::import_hf(from, cfg.model.device);
+  if (!from.empty() && model::is_hf_dir(from)) {
+    auto hf = model::import_hf(from, cfg.model.device);
+    if (!hf) return Error(hf.error());
+    return model::adapt_to(*hf, cfg.model.lora, static_cast<uint64_t>(cfg.model.seed));
+  }
   model::ModelConfig mc = cfg.model;
   if (!from.empty()) {
     auto ck = model::read_checkpoint_config(from);
@@ -76,6 +80,7 @@ Expected<Transformer> build_model(const run::SftRunConfig& cfg, const Tokenizer&
   Transformer m(mc);
   if (!from.empty())
     if (Status st = model::restore_training(from, m, nullptr, nullptr); !st) return Error(st.error());
+  m = model::adapt_to(m, cfg.model.lora, static_cast<uint64_t>(cfg.model.seed));  // model.lora: train adapters on the start's weights
   m->to(dev);
   return m;
 }
@@ -83,7 +88,8 @@ Expected<Transformer> build_model(const run::SftRunConfig& cfg, const Tokenizer&
 // Weight decay on matrices only: norms, biases and the value head's bias keep their scale.
 std::unique_ptr<torch::optim::AdamW> make_optimizer(Transformer& m, const run::SftConfig& c) {
   std::vector<torch::Tensor> decay, no_decay;
-  for (auto& p : m->named_parameters()) (p.value().dim() >= 2 ? decay : no_decay).push_back(p.value());
+  for (auto& p : m->named_parameters())  // under model.lora, only the adapters and the value head
+    if (p.value().requires_grad()) (p.value().dim() >= 2 ? decay : no_decay).push_back(p.value());
   auto opts = torch::optim::AdamWOptions(c.lr).betas({0.9, 0.95}).weight_decay(c.weight_decay);
   std::vector<torch::optim::OptimizerParamGroup> groups;
   groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(opts));

@@ -239,6 +239,50 @@ TEST_F(PpoTrainTest, ResumeDropsTheStepsAfterTheCheckpoint) {
   EXPECT_EQ(steps, (std::vector<int>{1, 2, 3, 4}));
 }
 
+// model.lora: adapters on the start's weights train, the base stays as it was, and the KL
+// reference is the base (the policy with its adapters off, not a copy); resume ends as the
+// uninterrupted run does, and a resume with other adapters is refused.
+TEST_F(PpoTrainTest, LoraTrainsAdaptersAgainstTheBaseAndResumes) {
+  cfg_.model.lora.rank = 2;
+  ASSERT_TRUE(run("whole", 3, false));
+  ASSERT_TRUE(run("split", 2, false));
+  expect_same_parameters("whole/checkpoints/step-2.pt", "split/checkpoints/step-2.pt");
+  auto s = run("split", 3, true);
+  ASSERT_TRUE(s) << s.error();
+  expect_same_parameters("whole/checkpoints/last.pt", "split/checkpoints/last.pt");
+
+  auto start = model::load_checkpoint(dir_->file("init.pt"), "cpu");
+  auto end = model::load_checkpoint(dir_->file("whole/checkpoints/last.pt"), "cpu");
+  auto ref = model::load_checkpoint(dir_->file("whole/checkpoints/reference.pt"), "cpu");
+  ASSERT_TRUE(start && end && ref);
+  EXPECT_EQ(end->config.lora.rank, 2);
+  auto base = start->model->named_parameters();
+  int adapters_moved = 0;
+  for (const auto& p : end->model->named_parameters()) {
+    const bool adapter = p.key().find("_lora.") != std::string::npos;
+    if (adapter) {
+      adapters_moved += !torch::equal(p.value(), ref->model->named_parameters()[p.key()]);
+    } else if (p.key().rfind("value_head.", 0) != 0) {
+      EXPECT_TRUE(torch::equal(p.value(), base[p.key()])) << p.key() << ": a base weight moved";
+    }
+  }
+  EXPECT_GT(adapters_moved, 0);
+  for (const auto& p : ref->model->named_parameters())
+    if (p.key().size() > 7 && p.key().compare(p.key().size() - 7, 7, "_lora.b") == 0) {
+      EXPECT_EQ(p.value().abs().max().item<float>(), 0.0f) << p.key() << ": the reference's adapters add nothing";
+    }
+  for (const auto& e : rows("whole")) {
+    if (e.step > 1) {
+      EXPECT_NE(e.task_reward, e.reward) << "the KL against the base (0 if the reference were the policy)";
+    }
+  }
+
+  cfg_.model.lora.rank = 4;
+  auto other = run("split", 4, true);
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().find("was trained with model.lora {rank: 2"), std::string::npos) << other.error();
+}
+
 TEST(TrainConfigTest, OneFileServesSftAndTrainAndUnknownTrainKeysAreErrors) {
   auto d = TempDir::create();
   ASSERT_TRUE(d);

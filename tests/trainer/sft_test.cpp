@@ -164,18 +164,27 @@ TEST(SftRunTest, TinyModelLearnsSyntheticTasksAndCheckpoints) {
   EXPECT_FALSE(again->time_limited);
 }
 
+// A one-layer model on 8 synthetic tasks, validated on 2 of them (written into `dir`).
+run::SftRunConfig small_run(const TempDir& dir, std::vector<tasks::Problem>* valid) {
+  auto train = synthetic_problems(8, 0);
+  *valid = synthetic_problems(2, 0);
+  EXPECT_TRUE(tasks::write_problems(dir.file("train.jsonl"), train));
+  EXPECT_TRUE(tasks::write_problems(dir.file("valid.jsonl"), *valid));
+  run::SftRunConfig cfg;
+  cfg.model.dim = 32, cfg.model.layers = 1, cfg.model.heads = 2, cfg.model.context = 128, cfg.model.threads = 1;
+  cfg.sft.train_file = dir.file("train.jsonl"), cfg.sft.valid_file = dir.file("valid.jsonl");
+  cfg.sft.run_dir = dir.file("run");
+  cfg.sft.batch_size = 2, cfg.sft.tokenizer_vocab = 600;
+  cfg.sampling.max_new_tokens = 4;
+  return cfg;
+}
+
 TEST(SftRunTest, TheTimeLimitIsAGuardThatSaysSo) {
   auto dir = TempDir::create();
   ASSERT_TRUE(dir);
-  auto train = synthetic_problems(8, 0), valid = synthetic_problems(2, 0);
-  ASSERT_TRUE(tasks::write_problems(dir->file("train.jsonl"), train));
-  ASSERT_TRUE(tasks::write_problems(dir->file("valid.jsonl"), valid));
-  run::SftRunConfig cfg;
-  cfg.model.dim = 32, cfg.model.layers = 1, cfg.model.heads = 2, cfg.model.context = 128, cfg.model.threads = 1;
-  cfg.sft.train_file = dir->file("train.jsonl"), cfg.sft.valid_file = dir->file("valid.jsonl");
-  cfg.sft.run_dir = dir->file("run"), cfg.sft.select_problems = 1;
-  cfg.sft.steps = 1000, cfg.sft.batch_size = 2, cfg.sft.tokenizer_vocab = 600, cfg.sft.time_limit_s = 1e-3;
-  cfg.sampling.max_new_tokens = 4;
+  std::vector<tasks::Problem> valid;
+  run::SftRunConfig cfg = small_run(*dir, &valid);
+  cfg.sft.select_problems = 1, cfg.sft.steps = 1000, cfg.sft.time_limit_s = 1e-3;
   ReferenceJudge judge(valid);
   SftOptions opts;
   opts.progress = false, opts.judge = &judge;
@@ -189,6 +198,44 @@ TEST(SftRunTest, TheTimeLimitIsAGuardThatSaysSo) {
   auto metrics = read_file(cfg.sft.run_dir + "/metrics.jsonl");
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->find("\"time_limited\":true"), std::string::npos);
+}
+
+// model.lora on SFT from a checkpoint: adapters train on its weights, which stay as they were.
+TEST(SftRunTest, LoraTrainsAdaptersOnTheStartingCheckpoint) {
+  auto dir = TempDir::create();
+  ASSERT_TRUE(dir);
+  std::vector<tasks::Problem> valid;
+  run::SftRunConfig cfg = small_run(*dir, &valid);
+  cfg.sft.run_dir = dir->file("full"), cfg.sft.select_problems = 0, cfg.sft.eval_every = 0;
+  cfg.sft.steps = 10, cfg.sft.warmup_steps = 2;
+  ReferenceJudge judge(valid);
+  SftOptions opts;
+  opts.progress = false, opts.judge = &judge;
+  auto full = run_sft(cfg, opts);
+  ASSERT_TRUE(full) << full.error();
+
+  cfg.model.init_from = full->last_checkpoint;  // it brings its tokenizer
+  cfg.model.lora.rank = 2, cfg.model.lora.targets = {"wq", "wv"};
+  cfg.sft.run_dir = dir->file("lora");
+  auto lora = run_sft(cfg, opts);
+  ASSERT_TRUE(lora) << lora.error();
+  auto start = model::load_checkpoint(full->last_checkpoint, "cpu");
+  auto end = model::load_checkpoint(lora->last_checkpoint, "cpu");
+  ASSERT_TRUE(start && end);
+  EXPECT_EQ(end->config.lora.rank, 2);
+  auto base = start->model->named_parameters();
+  int adapters = 0;
+  for (const auto& p : end->model->named_parameters()) {
+    if (p.key().find("_lora.") != std::string::npos) {
+      ++adapters;
+      if (p.key().size() > 2 && p.key().substr(p.key().size() - 2) == ".b") {
+        EXPECT_GT(p.value().abs().max().item<float>(), 0.0f) << p.key() << " did not train";
+      }
+    } else if (p.key().rfind("value_head.", 0) != 0) {
+      EXPECT_TRUE(torch::equal(p.value(), base[p.key()])) << p.key() << ": a base weight moved";
+    }
+  }
+  EXPECT_EQ(adapters, 4) << "A and B of wq and wv in one layer";
 }
 
 }  // namespace
