@@ -1,6 +1,7 @@
 // Model and sampling configuration: validation and schema declarations (see config.h).
 #include "model/config.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "util/config.h"
@@ -32,7 +33,16 @@ std::string describe_shape(const ModelConfig& c) {
          (c.head_dim_override ? ", head_dim " + std::to_string(c.head_dim_override) : "") +
          (c.qkv_bias ? ", qkv bias" : "") + (c.o_bias ? ", o bias" : "") + (c.qk_norm ? ", q/k norm" : "") +
          (c.rope_scaling.kind.empty() ? "" : ", rope " + c.rope_scaling.kind) +
-         (c.lora.enabled() ? ", LoRA rank " + std::to_string(c.lora.rank) : "");
+         (c.lora.enabled() ? ", LoRA " + describe_lora(c.lora) : "");
+}
+
+std::string describe_lora(const LoraConfig& l) {
+  if (!l.enabled()) return "{rank: 0}";
+  std::string t;
+  for (const std::string& x : l.targets) t += (t.empty() ? "" : ", ") + x;
+  char alpha[32];
+  std::snprintf(alpha, sizeof alpha, "%g", l.alpha);
+  return "{rank: " + std::to_string(l.rank) + ", alpha: " + alpha + ", targets: [" + t + "]}";
 }
 
 static Status validate_lora(const LoraConfig& l) {

@@ -100,6 +100,8 @@ struct ModelConfig {
 
 // One line naming every size, used in shape-mismatch messages.
 std::string describe_shape(const ModelConfig& c);
+// "{rank: 8, alpha: 16, targets: [wq, wv]}", or "{rank: 0}" without adapters.
+std::string describe_lora(const LoraConfig& l);
 // Sizes that cannot build a model (heads not dividing the width, odd head size, ...).
 Status validate(const ModelConfig& c);
 void describe(ModelConfig& c, ConfigSchema& schema, const std::string& prefix = "model");

@@ -9,17 +9,24 @@
 
 namespace stepcoder::model {
 
-// As PEFT initializes them: A ~ U(-1/sqrt(in), 1/sqrt(in)) (Kaiming uniform, a = sqrt(5)), B = 0.
-LoraImpl::LoraImpl(int64_t in, int64_t out, const LoraConfig& cfg) : scale_(cfg.scale()), dropout_(cfg.dropout) {
+namespace {
+
+// As PEFT initializes A: U(-1/sqrt(in), 1/sqrt(in)) (Kaiming uniform, a = sqrt(5)); B is zero.
+torch::Tensor draw_a(int64_t rank, int64_t in, c10::optional<at::Generator> gen) {
   const double bound = 1.0 / std::sqrt(static_cast<double>(in));
-  a = register_parameter("a", torch::empty({cfg.rank, in}).uniform_(-bound, bound));
+  return torch::empty({rank, in}).uniform_(-bound, bound, std::move(gen));
+}
+
+}  // namespace
+
+LoraImpl::LoraImpl(int64_t in, int64_t out, const LoraConfig& cfg) : scale_(cfg.scale()), dropout_(cfg.dropout) {
+  a = register_parameter("a", draw_a(cfg.rank, in, c10::nullopt));
   b = register_parameter("b", torch::zeros({out, cfg.rank}));
 }
 
 void LoraImpl::reset(at::Generator& gen) {
   torch::NoGradGuard no_grad;
-  const double bound = 1.0 / std::sqrt(static_cast<double>(a.size(1)));
-  a.copy_(torch::empty(a.sizes(), torch::kFloat32).uniform_(-bound, bound, gen));
+  a.copy_(draw_a(a.size(0), a.size(1), gen));
   b.zero_();
 }
 
@@ -67,8 +74,7 @@ Transformer with_adapters(const Transformer& base, const LoraConfig& lora, uint6
 
 Transformer merge_adapters(const Transformer& model) {
   ModelConfig cfg = model->config();
-  cfg.lora = LoraConfig{};
-  cfg.lora.rank = 0;
+  cfg.lora = LoraConfig{};  // rank 0: no adapters
   Transformer out(cfg);
   out->to(model->tok_embeddings->weight.device());
   copy_shared(model, out);

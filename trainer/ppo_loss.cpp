@@ -87,13 +87,6 @@ PpoLoss ppo_loss(const torch::Tensor& logprobs, const torch::Tensor& values, con
 
 namespace {
 
-std::vector<torch::Tensor> trainable(model::Transformer& policy) {
-  std::vector<torch::Tensor> params;
-  for (auto& p : policy->parameters())
-    if (p.requires_grad()) params.push_back(p);
-  return params;
-}
-
 double clip_and_norm(const std::vector<torch::Tensor>& trainable, double max_norm) {
   std::vector<torch::Tensor> params;
   for (const auto& p : trainable)
@@ -163,7 +156,7 @@ Expected<PpoUpdateStats> ppo_update(model::Transformer& policy, torch::optim::Op
   try {
     policy->train();
     const torch::Device device = policy->parameters().front().device();
-    const std::vector<torch::Tensor> params = trainable(policy);
+    const std::vector<torch::Tensor> params = policy->trainable_parameters();
     auto gen = at::detail::createCPUGenerator(seed);
     const int64_t B = batch.size(), mb = std::max(1, c.minibatch_size);
     for (int epoch = 0; epoch < c.epochs; ++epoch) {

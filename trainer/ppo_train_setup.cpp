@@ -44,13 +44,6 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(model::Transformer& m, const
                                                torch::optim::AdamWOptions(c.lr).weight_decay(0.0));
 }
 
-std::string lora_text(const model::LoraConfig& l) {
-  if (!l.enabled()) return "{rank: 0}";
-  std::string t;
-  for (const std::string& x : l.targets) t += (t.empty() ? "" : ", ") + x;
-  return "{rank: " + std::to_string(l.rank) + ", alpha: " + std::to_string(l.alpha) + ", targets: [" + t + "]}";
-}
-
 bool any_canonical(const std::vector<tasks::Problem>& ps) {
   for (const auto& p : ps)
     if (!p.canonical_solution.empty()) return true;
@@ -186,8 +179,8 @@ Status PpoTrainer::Impl::resume() {
   if (Status st = model::apply_prompt_format(*tok, cfg.model.prompt, reference_path); !st)
     return Error("--resume: " + st.error());
   if (!(ref->config.lora == cfg.model.lora))
-    return Error("--resume: " + reference_path + " was trained with model.lora " + lora_text(ref->config.lora) +
-                 ", but the config sets " + lora_text(cfg.model.lora) + " (HINT: resume with the run's own model.lora)");
+    return Error("--resume: " + reference_path + " was trained with model.lora " + model::describe_lora(ref->config.lora) +
+                 ", but the config sets " + model::describe_lora(cfg.model.lora) + " (HINT: resume with the run's own model.lora)");
   attach_policy(ref->model);
   model::TrainState st;
   if (Status s = model::restore_training(last, policy, opt.get(), &st); !s) return Error("--resume: " + s.error());
