@@ -105,6 +105,28 @@ Status open_archive(const std::string& path, const std::string& bytes, torch::se
   return {};
 }
 
+// Module::load in reverse of Module::save, but copying each tensor into the model's own
+// (Module::load swaps in the stored storage, which reinterprets the bytes when the stored dtype
+// differs: a bf16 run's frozen weights read into a float32 model). The model keeps its dtypes.
+void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.named_parameters(/*recurse=*/false)) {
+    torch::Tensor stored;
+    archive.read(p.key(), stored);
+    p.value().copy_(stored);
+  }
+  for (auto& b : module.named_buffers(/*recurse=*/false)) {
+    torch::Tensor stored;
+    archive.read(b.key(), stored, /*is_buffer=*/true);
+    b.value().copy_(stored);
+  }
+  for (const auto& child : module.named_children()) {
+    torch::serialize::InputArchive sub;
+    archive.read(child.key(), sub);
+    load_weights(*child.value(), sub);
+  }
+}
+
 }  // namespace
 
 Status save_checkpoint(const std::string& path, Transformer& model, const Tokenizer& tok,
@@ -170,7 +192,7 @@ Expected<LoadedCheckpoint> load_checkpoint(const std::string& path, const std::s
     out.model = Transformer(out.config);
     torch::serialize::InputArchive m;
     a.read("model", m);
-    out.model->load(m);
+    load_weights(*out.model, m);
     out.model->to(*dev);
     out.model->eval();
     torch::Tensor step;
@@ -198,7 +220,7 @@ Status restore_training(const std::string& path, Transformer& model, torch::opti
     torch::serialize::InputArchive m;
     a.read("model", m);
     auto device = model->tok_embeddings->weight.device();
-    model->load(m);
+    load_weights(*model, m);
     model->to(device);
     if (optimizer) {
       torch::serialize::InputArchive o;

@@ -87,6 +87,10 @@ Status validate(const ModelConfig& c) {
   if (c.vocab_size < 0) return bad("model.vocab_size must not be negative");
   if (c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
     return bad("model.device '" + c.device + "' is neither cpu nor cuda[:N]");
+  if (c.dtype != "float32" && c.dtype != "bfloat16")
+    return bad("model.dtype '" + c.dtype + "' is neither float32 nor bfloat16");
+  if (c.checkpoint_activations && c.lora.dropout > 0)  // the recomputation would draw other dropout masks
+    return bad("model.checkpoint_activations needs model.lora.dropout: 0 (the recomputed blocks would drop other units)");
   return validate_lora(c.lora);
 }
 
@@ -102,6 +106,11 @@ void describe(ModelConfig& c, ConfigSchema& s, const std::string& p) {
   s.add(p + ".norm_eps", &c.norm_eps, "RMSNorm epsilon").range(0, 1);
   s.add(p + ".tie_embeddings", &c.tie_embeddings, "output head shares the embedding matrix");
   s.add(p + ".device", &c.device, "torch device: cpu, cuda or cuda:N");
+  s.add(p + ".dtype", &c.dtype,
+        "bfloat16: bf16 weights and activations, fp32 norms, softmax, log-probs and trainable master weights")
+      .choices({"float32", "bfloat16"});
+  s.add(p + ".checkpoint_activations", &c.checkpoint_activations,
+        "training keeps only each block's input and recomputes the block in backward: less memory, about 1/3 more compute");
   s.add(p + ".threads", &c.threads, "CPU threads for LibTorch").range(1, 1024);
   s.add(p + ".tokenizer", &c.tokenizer, "SentencePiece model, tokenizer.json or Hugging Face directory; empty = train one into the run directory");
   s.add(p + ".init_from", &c.init_from, "start from a checkpoint (.pt) or a Hugging Face model directory");

@@ -77,6 +77,8 @@ struct ModelConfig {
   double norm_eps = 1e-5;
   bool tie_embeddings = true;  // output head shares the token embedding matrix
   std::string device = "cpu";  // "cpu" or "cuda" (when LibTorch was built with it)
+  std::string dtype = "float32";  // "float32" or "bfloat16" (precision.h); a run's choice, not stored
+  bool checkpoint_activations = false;  // training keeps each block's input only and recomputes the rest
   int threads = 2;             // intra-op CPU threads (torch::set_num_threads)
   std::string tokenizer;       // path of the SentencePiece model ("" = train one for the run)
   std::string init_from;       // a checkpoint (.pt) or a Hugging Face model directory to start from

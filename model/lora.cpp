@@ -32,7 +32,7 @@ void LoraImpl::reset(at::Generator& gen) {
 
 torch::Tensor LoraImpl::forward(const torch::Tensor& x) {
   auto h = dropout_ > 0 ? torch::dropout(x, dropout_, is_training()) : x;
-  return torch::matmul(torch::matmul(h, a.t()), b.t()) * scale_;
+  return precision::linear(precision::linear(h, a), b) * scale_;
 }
 
 torch::Tensor LoraImpl::delta() const { return torch::matmul(b, a) * scale_; }

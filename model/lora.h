@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "model/config.h"
+#include "model/precision.h"
 
 namespace stepcoder::model {
 
@@ -32,7 +33,7 @@ TORCH_MODULE(Lora);
 
 // The base projection of x plus its adapter's update, when it has one and it is enabled.
 inline torch::Tensor project(torch::nn::Linear& base, Lora& adapter, const torch::Tensor& x) {
-  auto y = base(x);
+  auto y = precision::linear(x, base->weight, base->bias);
   return adapter && adapter->enabled ? y + adapter(x) : y;
 }
 

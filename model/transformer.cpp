@@ -1,8 +1,11 @@
 // Decoder-only transformer with a value head (see transformer.h). Attention is written out
 // (LibTorch 1.13 has no fused kernel) with one boolean mask per forward shared by all layers.
+// Products go through precision.h, so a bf16 model computes in bf16 with fp32 where it matters.
 #include "model/transformer.h"
 
 #include <cmath>
+
+#include "model/precision.h"
 
 namespace stepcoder::model {
 
@@ -41,15 +44,56 @@ torch::Tensor rope_inv_freq(const ModelConfig& c) {
 
 bool is_adapter(const std::string& parameter_name) { return parameter_name.find("_lora.") != std::string::npos; }
 
+using torch::autograd::AutogradContext;
+
+// Activation checkpointing: a block's forward without a graph, keeping only its input; backward
+// runs the block again with a graph and back-propagates through it, which accumulates its
+// parameters' gradients (the reentrant form of torch.utils.checkpoint). `block` is a BlockImpl*.
+struct CheckpointedBlock : torch::autograd::Function<CheckpointedBlock> {
+  static BlockImpl* of(const AutogradContext* ctx) {
+    return reinterpret_cast<BlockImpl*>(ctx->saved_data.at("block").toInt());
+  }
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& cos,
+                               const torch::Tensor& sin, const torch::Tensor& mask, int64_t block) {
+    ctx->saved_data["block"] = block;
+    ctx->save_for_backward({x, cos, sin, mask});
+    torch::NoGradGuard no_grad;
+    return of(ctx)->forward(x, cos, sin, mask, nullptr, 0);
+  }
+  static torch::autograd::tensor_list backward(AutogradContext* ctx, torch::autograd::tensor_list grads) {
+    auto saved = ctx->get_saved_variables();
+    auto x = saved[0].detach().requires_grad_(true);
+    torch::Tensor y;
+    {
+      torch::AutoGradMode grad(true);
+      y = of(ctx)->forward(x, saved[1], saved[2], saved[3], nullptr, 0);
+    }
+    torch::autograd::backward({y}, {grads[0]});
+    return {x.grad(), {}, {}, {}, {}};
+  }
+};
+
+torch::Tensor checkpointed(BlockImpl* block, torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin,
+                           const torch::Tensor& mask) {
+  // The block's parameters are not inputs of the function: an input that needs no gradient (the
+  // frozen embeddings of a LoRA model) would leave the output without a graph.
+  if (!x.requires_grad()) x = x.detach().requires_grad_(true);
+  return CheckpointedBlock::apply(x, cos, sin, mask, reinterpret_cast<int64_t>(block));
+}
+
 }  // namespace
 
 RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : eps_(eps) {
   weight = register_parameter("weight", torch::ones({dim}));
 }
 
+// In fp32 whatever x's dtype; a bf16 result is the weight times the rounded normed input, as
+// Hugging Face computes it.
 torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
-  auto rms = torch::rsqrt(x.pow(2).mean(-1, /*keepdim=*/true) + eps_);
-  return x * rms * weight;
+  const auto dt = x.scalar_type();
+  auto xf = precision::as(x, torch::kFloat);
+  auto normed = xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps_);
+  return dt == torch::kFloat ? normed * weight : precision::as(weight, dt) * normed.to(dt);
 }
 
 AttentionImpl::AttentionImpl(const ModelConfig& c)
@@ -92,10 +136,10 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
     k = k.repeat_interleave(heads_ / kv_heads_, /*dim=*/1);
     v = v.repeat_interleave(heads_ / kv_heads_, /*dim=*/1);
   }
-  auto att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(head_dim_)));
+  auto att = precision::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(head_dim_)));
   att = att.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
-  att = torch::softmax(att, -1);                                  // (B, H, T, S)
-  auto y = torch::matmul(att, v).transpose(1, 2).reshape({B, T, heads_ * head_dim_});
+  att = precision::as(torch::softmax(att, -1, torch::kFloat), x.scalar_type());  // (B, H, T, S), in fp32
+  auto y = precision::matmul(att, v).transpose(1, 2).reshape({B, T, heads_ * head_dim_});
   return project(wo, wo_lora, y);
 }
 
@@ -146,6 +190,29 @@ TransformerImpl::TransformerImpl(const ModelConfig& c) : cfg_(c) {
   if (c.lora.enabled())  // only the adapters and the value head train
     for (auto& p : named_parameters())
       p.value().set_requires_grad(is_adapter(p.key()) || p.key().rfind("value_head.", 0) == 0);
+  set_dtype(c.dtype);
+}
+
+void TransformerImpl::set_dtype(const std::string& name) {
+  auto d = precision::parse_dtype(name);
+  TORCH_CHECK(d, d ? "" : d.error());
+  cfg_.dtype = name;
+  dtype_ = *d;
+  store_weights();
+}
+
+void TransformerImpl::apply_run_settings(const ModelConfig& run) {
+  cfg_.checkpoint_activations = run.checkpoint_activations;
+  set_dtype(run.dtype);
+}
+
+// Trainable weights in fp32 (the optimizer's master copy), frozen ones in the compute dtype.
+void TransformerImpl::store_weights() {
+  torch::NoGradGuard no_grad;
+  for (auto& p : parameters()) {
+    const auto want = p.requires_grad() ? torch::kFloat : dtype_;
+    if (p.scalar_type() != want) p.set_data(p.to(want));
+  }
 }
 
 void TransformerImpl::init_weights() {
@@ -181,12 +248,13 @@ ForwardOutput TransformerImpl::forward(const torch::Tensor& ids, const torch::Te
   auto h = trunk(ids, positions, key_valid, cache);
   ForwardOutput out;
   out.logits = head(h);
-  out.values = value_head(h).squeeze(-1);  // (B, T)
+  out.values = precision::as(precision::linear(h, value_head->weight, value_head->bias), torch::kFloat).squeeze(-1);
   return out;
 }
 
 torch::Tensor TransformerImpl::head(const torch::Tensor& h) {
-  return cfg_.tie_embeddings ? torch::matmul(h, tok_embeddings->weight.t()) : lm_head(h);
+  const auto& w = cfg_.tie_embeddings ? tok_embeddings->weight : lm_head->weight;
+  return precision::as(precision::linear(h, w), torch::kFloat);  // log-probs and sampling in fp32
 }
 
 torch::Tensor TransformerImpl::trunk(const torch::Tensor& ids, const torch::Tensor& positions,
@@ -199,25 +267,28 @@ torch::Tensor TransformerImpl::trunk(const torch::Tensor& ids, const torch::Tens
   if (positions.defined()) {
     TORCH_CHECK(positions.numel() == 0 || positions.max().item<int64_t>() < cfg_.context,
                 "position beyond the model context ", cfg_.context);
-    cos = cos_.index({positions}).unsqueeze(1);  // (B, 1, T, hd)
-    sin = sin_.index({positions}).unsqueeze(1);
+    cos = cos_.index({positions}).unsqueeze(1).to(dtype_);  // (B, 1, T, hd)
+    sin = sin_.index({positions}).unsqueeze(1).to(dtype_);
   } else {
     TORCH_CHECK(past + T <= cfg_.context, "sequence of ", past + T, " tokens is longer than the context ",
                 cfg_.context);
-    cos = cos_.narrow(0, past, T).view({1, 1, T, -1});
-    sin = sin_.narrow(0, past, T).view({1, 1, T, -1});
+    cos = precision::as(cos_.narrow(0, past, T).view({1, 1, T, -1}), dtype_);
+    sin = precision::as(sin_.narrow(0, past, T).view({1, 1, T, -1}), dtype_);
   }
   auto mask = build_mask(T, past, key_valid);
-  auto x = tok_embeddings(ids);  // (B, T, C)
-  for (size_t i = 0; i < blocks->size(); ++i)
-    x = blocks[i]->as<BlockImpl>()->forward(x, cos, sin, mask, cache, static_cast<int>(i));
+  auto x = precision::as(tok_embeddings(ids), dtype_);  // (B, T, C)
+  const bool recompute = cfg_.checkpoint_activations && is_training() && !cache && torch::GradMode::is_enabled();
+  for (size_t i = 0; i < blocks->size(); ++i) {
+    auto* block = blocks[i]->as<BlockImpl>();
+    x = recompute ? checkpointed(block, x, cos, sin, mask) : block->forward(x, cos, sin, mask, cache, static_cast<int>(i));
+  }
   if (cache) cache->length += T;
   return norm(x);
 }
 
 KVCache TransformerImpl::new_cache(int64_t batch, int64_t max_len) const {
   KVCache c;
-  auto opts = torch::TensorOptions().dtype(cos_.dtype()).device(cos_.device());
+  auto opts = torch::TensorOptions().dtype(dtype_).device(cos_.device());
   for (int i = 0; i < cfg_.layers; ++i) {
     c.k.push_back(torch::zeros({batch, cfg_.resolved_kv_heads(), max_len, cfg_.head_dim()}, opts));
     c.v.push_back(torch::zeros({batch, cfg_.resolved_kv_heads(), max_len, cfg_.head_dim()}, opts));
@@ -253,6 +324,7 @@ Transformer clone_model(const Transformer& model, bool frozen) {
   copy->to(model->tok_embeddings->weight.device());
   if (frozen) {
     for (auto& p : copy->parameters()) p.set_requires_grad(false);
+    copy->store_weights();  // a bf16 model's frozen copy holds bf16 weights only
     copy->eval();
   }
   return copy;

@@ -102,6 +102,14 @@ class TransformerImpl : public torch::nn::Module {
   void set_adapters_enabled(bool enabled);
   // The parameters that train: all of them, or with model.lora the adapters and the value head.
   std::vector<torch::Tensor> trainable_parameters() const;
+  // The compute dtype (model.dtype, precision.h): activations in it, trainable weights in fp32,
+  // frozen ones stored in it. Call again after freezing parameters or loading weights.
+  void set_dtype(const std::string& name);
+  void store_weights();
+  // The run's choices that are not the model's shape (checkpoints do not hold them): model.dtype
+  // and model.checkpoint_activations of `run`.
+  void apply_run_settings(const ModelConfig& run);
+  torch::ScalarType dtype() const { return dtype_; }
 
   torch::nn::Embedding tok_embeddings{nullptr};
   torch::nn::ModuleList blocks{nullptr};
@@ -114,6 +122,7 @@ class TransformerImpl : public torch::nn::Module {
   void init_weights();
 
   ModelConfig cfg_;
+  torch::ScalarType dtype_ = torch::kFloat;
   torch::Tensor cos_, sin_;  // (context, hd) rotary tables (buffers)
 };
 TORCH_MODULE(Transformer);

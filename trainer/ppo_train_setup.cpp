@@ -163,6 +163,7 @@ Status PpoTrainer::Impl::load_start(const std::string& from) {
 // with its adapters off (rollout.cpp), with no second copy of the weights.
 void PpoTrainer::Impl::attach_policy(model::Transformer m) {
   policy = m;
+  policy->apply_run_settings(cfg.model);  // in bf16, a frozen reference copy below holds bf16 weights only
   policy->train();
   reference = policy->config().lora.enabled() ? policy : model::clone_frozen(policy);
   opt = make_optimizer(policy, cfg.ppo);

@@ -62,7 +62,9 @@ Expected<Transformer> build_model(const run::SftRunConfig& cfg, const Tokenizer&
   if (!from.empty() && model::is_hf_dir(from)) {
     auto hf = model::import_hf(from, cfg.model.device);
     if (!hf) return Error(hf.error());
-    return model::adapt_to(*hf, cfg.model.lora, static_cast<uint64_t>(cfg.model.seed));
+    auto m = model::adapt_to(*hf, cfg.model.lora, static_cast<uint64_t>(cfg.model.seed));
+    m->apply_run_settings(cfg.model);
+    return m;
   }
   model::ModelConfig mc = cfg.model;
   if (!from.empty()) {
@@ -81,6 +83,7 @@ Expected<Transformer> build_model(const run::SftRunConfig& cfg, const Tokenizer&
   if (!from.empty())
     if (Status st = model::restore_training(from, m, nullptr, nullptr); !st) return Error(st.error());
   m = model::adapt_to(m, cfg.model.lora, static_cast<uint64_t>(cfg.model.seed));  // model.lora: train adapters on the start's weights
+  m->apply_run_settings(cfg.model);
   m->to(dev);
   return m;
 }

@@ -1,4 +1,5 @@
-// Transformer: shapes, causality, padding and KV-cache equivalence, clones, config checks.
+// Transformer: shapes, causality, padding and KV-cache equivalence, clones, activation
+// checkpointing, config checks.
 #include "model/transformer.h"
 
 #include <gtest/gtest.h>
@@ -86,6 +87,42 @@ TEST(TransformerTest, ScoresMatchTheLogits) {
   EXPECT_TRUE((s.entropy >= 0).all().item<bool>());
 }
 
+// The gradients of every trainable parameter after one backward of a loss on logits and values.
+std::vector<torch::Tensor> gradients(Transformer& m, const torch::Tensor& ids) {
+  m->train();
+  for (auto& p : m->parameters()) p.mutable_grad() = torch::Tensor();
+  auto out = m->forward(ids);
+  (out.logits.logsumexp(-1).mean() + out.values.pow(2).mean() + out.logits.narrow(-1, 0, 1).mean()).backward();
+  std::vector<torch::Tensor> g;
+  for (const auto& p : m->trainable_parameters()) g.push_back(p.grad().clone());
+  return g;
+}
+
+TEST(TransformerTest, ActivationCheckpointingGivesTheSameGradients) {
+  for (int lora_rank : {0, 4}) {
+    torch::manual_seed(12);
+    ModelConfig c = tiny_config();
+    c.lora.rank = lora_rank;  // under LoRA the frozen embeddings give the blocks an input without a graph
+    Transformer plain(c);
+    {
+      torch::NoGradGuard no_grad;  // adapters that already moved: B = 0 would give A no gradient
+      for (auto& p : plain->trainable_parameters()) p.add_(torch::randn_like(p) * 0.05);
+    }
+    Transformer recomputed = clone_model(plain, /*frozen=*/false);  // frozen as its config says
+    ModelConfig run = c;
+    run.checkpoint_activations = true;
+    recomputed->apply_run_settings(run);
+    auto ids = random_ids(2, 20, c.vocab_size);
+    auto a = gradients(plain, ids), b = gradients(recomputed, ids);
+    ASSERT_EQ(a.size(), b.size());
+    ASSERT_FALSE(a.empty());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_GT(a[i].abs().sum().item<double>(), 0.0) << "rank " << lora_rank << " parameter " << i;
+      EXPECT_TRUE(torch::allclose(a[i], b[i], 1e-4, 1e-6)) << "rank " << lora_rank << " parameter " << i;
+    }
+  }
+}
+
 TEST(ModelConfigTest, ImpossibleSizesAreClearErrors) {
   ModelConfig c = tiny_config();
   c.heads = 5;
@@ -98,6 +135,11 @@ TEST(ModelConfigTest, ImpossibleSizesAreClearErrors) {
   c = tiny_config();
   c.device = "tpu";
   EXPECT_FALSE(validate(c));
+  c = tiny_config();
+  c.checkpoint_activations = true, c.lora.rank = 2, c.lora.dropout = 0.1;
+  st = validate(c);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().find("model.checkpoint_activations needs model.lora.dropout: 0"), std::string::npos) << st.error();
   EXPECT_TRUE(validate(tiny_config()));
 }
 
